@@ -1,0 +1,47 @@
+package meetpin
+
+import (
+	"context"
+)
+
+// Engines.
+const (
+	EngineSQLite   = "sqlite"
+	EnginePostgres = "postgres"
+)
+
+// Store is the whole storage API. The sqlite and postgres packages implement
+// it, and meetpintest.RunStore is the contract both must pass.
+//
+// Errors: every method returns domain errors for what the data decides —
+// ENOTFOUND for a missing row (also for an id that is not a valid UUID, and
+// when a foreign key names a row that does not exist), ECONFLICT for a
+// uniqueness violation, EVALIDATION for a value that breaks a schema
+// constraint (length, range, enumeration). The database's constraints hold
+// even when the caller skipped validation. Times come back in UTC with
+// millisecond precision; callers pass times truncated to the millisecond.
+type Store interface {
+	UserStore
+	SessionStore
+	RoomStore
+	RequestStore
+	BlockStore
+
+	// Engine names the implementation: EngineSQLite or EnginePostgres.
+	Engine() string
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Stats reports connection pool figures for monitoring.
+	Stats() PoolStats
+	// Close releases the connections.
+	Close() error
+}
+
+// PoolStats are connection pool figures.
+type PoolStats struct {
+	MaxOpen int   `json:"maxOpen"`
+	Open    int   `json:"open"`
+	InUse   int   `json:"inUse"`
+	Idle    int   `json:"idle"`
+	Waits   int64 `json:"waitCount"`
+}

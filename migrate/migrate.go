@@ -1,0 +1,125 @@
+// Package migrate applies the embedded, per-engine schema migrations. It is
+// the one place that imports goose. Every migration has a real down step:
+// the runbook's "DB rollback guard" is `meetpin migrate down`.
+package migrate
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"meetpin"
+)
+
+// Migrator runs one engine's migrations on one database.
+type Migrator struct {
+	p *goose.Provider
+}
+
+// Status is one migration's state.
+type Status struct {
+	Version   int64     `json:"version"`
+	Name      string    `json:"name"`
+	Applied   bool      `json:"applied"`
+	AppliedAt time.Time `json:"applied_at,omitzero"`
+}
+
+// Result is what one applied or rolled-back migration did.
+type Result struct {
+	Version   int64
+	Name      string
+	Direction string
+	Duration  time.Duration
+}
+
+func (r Result) String() string {
+	return fmt.Sprintf("%-4s %s (%s)", r.Direction, r.Name, r.Duration.Round(time.Microsecond))
+}
+
+// New returns a migrator for engine (meetpin.EngineSQLite or
+// meetpin.EnginePostgres) over db, reading .sql files at the root of fsys.
+// On PostgreSQL a session advisory lock keeps two replicas from migrating at
+// the same moment.
+func New(db *sql.DB, engine string, fsys fs.FS) (*Migrator, error) {
+	var opts []goose.ProviderOption
+	var dialect goose.Dialect
+	switch engine {
+	case meetpin.EngineSQLite:
+		dialect = goose.DialectSQLite3
+	case meetpin.EnginePostgres:
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	default:
+		return nil, fmt.Errorf("migrate: unknown engine %q", engine)
+	}
+	opts = append(opts, goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(dialect, db, fsys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return &Migrator{p: p}, nil
+}
+
+// Up applies every pending migration.
+func (m *Migrator) Up(ctx context.Context) ([]Result, error) {
+	rs, err := m.p.Up(ctx)
+	return results(rs), err
+}
+
+// Down rolls back exactly the newest applied migration.
+func (m *Migrator) Down(ctx context.Context) (Result, error) {
+	r, err := m.p.Down(ctx)
+	if r == nil {
+		return Result{}, err
+	}
+	return results([]*goose.MigrationResult{r})[0], err
+}
+
+// Status lists every known migration, applied or pending, oldest first.
+func (m *Migrator) Status(ctx context.Context) ([]Status, error) {
+	ss, err := m.p.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Status, len(ss))
+	for i, s := range ss {
+		out[i] = Status{Version: s.Source.Version, Name: baseName(s.Source.Path), Applied: s.State == goose.StateApplied, AppliedAt: s.AppliedAt}
+	}
+	return out, nil
+}
+
+// Versions returns the database's current version and the newest embedded one.
+func (m *Migrator) Versions(ctx context.Context) (current, latest int64, err error) {
+	return m.p.GetVersions(ctx)
+}
+
+// Pending reports whether any embedded migration is not applied yet.
+func (m *Migrator) Pending(ctx context.Context) (bool, error) {
+	return m.p.HasPending(ctx)
+}
+
+func results(rs []*goose.MigrationResult) []Result {
+	out := make([]Result, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, Result{Version: r.Source.Version, Name: baseName(r.Source.Path), Direction: r.Direction, Duration: r.Duration})
+	}
+	return out
+}
+
+func baseName(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' {
+			return p[i+1:]
+		}
+	}
+	return p
+}

@@ -1,0 +1,51 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"meetpin"
+)
+
+// CreateSession implements meetpin.SessionStore.
+func (db *DB) CreateSession(ctx context.Context, s *meetpin.Session) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+		VALUES (?, ?, ?, ?, ?)`, s.TokenHash, s.UserID, ms(s.CreatedAt), ms(s.LastSeenAt), ms(s.ExpiresAt))
+	return mapErr(err, "user not found")
+}
+
+// SessionByTokenHash implements meetpin.SessionStore.
+func (db *DB) SessionByTokenHash(ctx context.Context, hash string, now time.Time) (*meetpin.Session, error) {
+	var s meetpin.Session
+	var created, seen, expires int64
+	err := db.read.QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, last_seen_at, expires_at
+		FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, ms(now)).
+		Scan(&s.TokenHash, &s.UserID, &created, &seen, &expires)
+	if err != nil {
+		return nil, mapErr(err, "session not found")
+	}
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
+	return &s, nil
+}
+
+// TouchSession implements meetpin.SessionStore.
+func (db *DB) TouchSession(ctx context.Context, hash string, lastSeen, expiresAt time.Time) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,
+		ms(lastSeen), ms(expiresAt), hash)
+	return mapErr(err, "session not found")
+}
+
+// DeleteSession implements meetpin.SessionStore.
+func (db *DB) DeleteSession(ctx context.Context, hash string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash)
+	return mapErr(err, "session not found")
+}
+
+// DeleteExpiredSessions implements meetpin.SessionStore.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, ms(now))
+	if err != nil {
+		return 0, mapErr(err, "session not found")
+	}
+	return res.RowsAffected()
+}

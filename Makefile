@@ -1,0 +1,60 @@
+# meetpin build, run and test entry points. CI runs `make test` from .ci/run,
+# which also starts PostgreSQL, Redis and stripe-mock and exports the
+# MEETPIN_TEST_* variables the tests use.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X meetpin/buildinfo.Version=$(VERSION) -X meetpin/buildinfo.Commit=$(COMMIT)
+
+# Extra flags appended to `go test`, e.g. make test TESTFLAGS='-run TestStore -v'
+TESTFLAGS ?=
+
+# --- ASSETS HOOK ----------------------------------------------------------
+# Front-end bundle step, run before every build. It is a no-op for now; when
+# the front end gets a bundler, replace ASSETS_CMD (for example with
+# `npm ci && npm run build`, writing into web/static/dist/).
+ASSETS_CMD ?= echo "assets: no front-end bundle step yet (see ASSETS_CMD in Makefile)"
+# ---------------------------------------------------------------------------
+
+.PHONY: all build assets run test testreport bench vet fmt clean
+
+all: build
+
+assets:
+	@$(ASSETS_CMD)
+
+build: assets
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/meetpin ./cmd/meetpin
+
+run: build
+	./bin/meetpin serve --demo
+
+# The report tool is built first so that a broken tool fails loudly instead
+# of cutting the pipe, and so that nothing prints after its closing
+# "tests: N passed, N failed, N skipped" line.
+testreport:
+	@$(GO) build -o bin/testreport ./tools/testreport
+
+test: testreport
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 15m -json ./... $(TESTFLAGS) 2>&1 | ./bin/testreport
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+vet:
+	$(GO) vet ./...
+
+# Fails and lists the files when any file is not gofmt-formatted.
+fmt:
+	@out="$$(gofmt -l .)"; \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi; \
+	echo "gofmt: ok"
+
+clean:
+	rm -rf bin/

@@ -1,0 +1,147 @@
+// Package postgres implements meetpin.Store on PostgreSQL with pgx. It is
+// the engine for deployments with more than one replica; sqlite is the
+// default. Each aggregate has its own file with its SQL in plain sight, and
+// migrations/ holds the schema, the twin of sqlite/migrations in native
+// PostgreSQL types (uuid, timestamptz, boolean, jsonb).
+//
+// Times are stored and returned in UTC, truncated to the millisecond, so
+// that both engines give back the same values.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"meetpin"
+	"meetpin/migrate"
+)
+
+//go:embed migrations/*.sql
+var embedded embed.FS
+
+// pingTimeout bounds the connection check of Open.
+const pingTimeout = 5 * time.Second
+
+// DB is a PostgreSQL database. It implements meetpin.Store.
+type DB struct {
+	pool  *pgxpool.Pool
+	sqlDB *sql.DB // the pool seen through database/sql, for goose
+}
+
+var _ meetpin.Store = (*DB)(nil)
+
+// Open connects to the database at url (postgres://user:pass@host:port/db)
+// and checks within a few seconds that it answers. Its errors are one line
+// long and never contain the password.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, errors.New("postgres: invalid database URL: " + parseProblem(err))
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: cannot create pool: %s", reason(err))
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: cannot connect to %s:%d: %s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, reason(err))
+	}
+	return &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool)}, nil
+}
+
+// parseProblem says what is wrong with a URL that pgx refused without
+// repeating the URL, which may hold the password: a url.Error is reduced
+// to its cause.
+func parseProblem(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) && pe.Unwrap() != nil {
+		return pe.Unwrap().Error()
+	}
+	return "cannot parse it"
+}
+
+// reason is the innermost cause of a connection failure ("connection
+// refused", "password authentication failed for user …") on one line.
+func reason(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("no answer within %s", pingTimeout)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message
+	}
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
+		err = u
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// Migrator returns the migrator of the embedded PostgreSQL migrations.
+func (db *DB) Migrator() (*migrate.Migrator, error) {
+	fsys, err := fs.Sub(embedded, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return migrate.New(db.sqlDB, meetpin.EnginePostgres, fsys)
+}
+
+// Pool returns the underlying pool, for features beyond meetpin.Store such
+// as advisory locks.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Engine returns meetpin.EnginePostgres.
+func (db *DB) Engine() string { return meetpin.EnginePostgres }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// Stats reports the pool's figures; Waits counts the acquisitions that had
+// to wait for a connection.
+func (db *DB) Stats() meetpin.PoolStats {
+	s := db.pool.Stat()
+	return meetpin.PoolStats{
+		MaxOpen: int(s.MaxConns()),
+		Open:    int(s.TotalConns()),
+		InUse:   int(s.AcquiredConns()),
+		Idle:    int(s.IdleConns()),
+		Waits:   s.EmptyAcquireCount(),
+	}
+}
+
+// Close closes every connection. It waits for connections in use to be
+// released.
+func (db *DB) Close() error {
+	err := db.sqlDB.Close()
+	db.pool.Close()
+	return err
+}
+
+// ms is t in UTC, truncated to the millisecond: the precision both engines
+// store.
+func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+// msPtr is ms for an optional time.
+func msPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := ms(*t)
+	return &v
+}

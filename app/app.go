@@ -1,0 +1,64 @@
+// Package app holds meetpin's use cases: sign-up and sessions, profiles,
+// rooms, and (later) requests, chat and boosts. It owns the business rules
+// and the authorization of every object, so that neither the web layer nor
+// a storage engine can forget them. It depends on the root package's
+// interfaces only.
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/bcrypt"
+
+	"meetpin"
+)
+
+// Options configure an App.
+type Options struct {
+	// SessionTTL is how long a session lives without use.
+	SessionTTL time.Duration
+	// PasswordCost is the bcrypt cost; 0 means bcrypt.DefaultCost. Tests
+	// lower it to bcrypt.MinCost.
+	PasswordCost int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// App is the use-case layer over a store.
+type App struct {
+	store      meetpin.Store
+	log        *slog.Logger
+	now        func() time.Time
+	sessionTTL time.Duration
+	cost       int
+	// dummyHash is compared against when an email is unknown, so that a wrong
+	// email and a wrong password take comparable time.
+	dummyHash []byte
+}
+
+// New returns an App.
+func New(store meetpin.Store, log *slog.Logger, o Options) *App {
+	a := &App{store: store, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.sessionTTL <= 0 {
+		a.sessionTTL = 30 * 24 * time.Hour
+	}
+	if a.cost == 0 {
+		a.cost = bcrypt.DefaultCost
+	}
+	a.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("meetpin-timing-equaliser"), a.cost)
+	return a
+}
+
+// Store returns the underlying store.
+func (a *App) Store() meetpin.Store { return a.store }
+
+// Now returns the current time as stored: UTC, millisecond precision.
+func (a *App) Now() time.Time { return a.now().UTC().Truncate(time.Millisecond) }
+
+// newID returns a time-ordered UUID (v7), kind to B-tree indexes.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }

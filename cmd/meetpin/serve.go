@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"meetpin/app"
+	"meetpin/buildinfo"
+	"meetpin/seed"
+	"meetpin/web"
+)
+
+func cmdServe(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "serve", "serve [flags]")
+	addr := fs.String("addr", "", "listen address (overrides MEETPIN_ADDR)")
+	dataDir := fs.String("data-dir", "", "data directory (overrides MEETPIN_DATA_DIR)")
+	demo := fs.Bool("demo", false, "seed demo accounts and rooms when the database is empty (refused in production)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	getenv := e.getenv
+	e.getenv = func(k string) string {
+		switch {
+		case k == "MEETPIN_ADDR" && *addr != "":
+			return *addr
+		case k == "MEETPIN_DATA_DIR" && *dataDir != "":
+			return *dataDir
+		}
+		return getenv(k)
+	}
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return err
+	}
+	if *demo && cfg.Production() {
+		return errors.New("--demo is refused when MEETPIN_ENV=production")
+	}
+	log := newLogger(e, cfg.LogLevel)
+
+	store, m, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.AutoMigrate {
+		rs, err := m.Up(ctx)
+		if err != nil {
+			return fmt.Errorf("applying migrations: %w", err)
+		}
+		for _, r := range rs {
+			log.Info("migration applied", slog.Int64("version", r.Version), slog.String("name", r.Name))
+		}
+	} else if pending, err := m.Pending(ctx); err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	} else if pending {
+		return errors.New("the database schema is outdated and MEETPIN_AUTO_MIGRATE=false: run `meetpin migrate up` first")
+	}
+
+	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL})
+	if *demo {
+		if err := seed.DemoIfEmpty(ctx, a, log); err != nil {
+			return fmt.Errorf("seeding demo data: %w", err)
+		}
+	}
+	srv := web.New(web.Options{
+		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"),
+		Schema: func(ctx context.Context) (bool, error) {
+			pending, err := m.Pending(ctx)
+			return !pending, err
+		},
+	})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %v", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("meetpin serving", slog.String("addr", ln.Addr().String()), slog.String("engine", store.Engine()),
+		slog.String("env", cfg.Env), slog.String("version", buildinfo.Version), slog.String("site_url", cfg.SiteURL))
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server stopped: %w", err)
+	case <-ctx.Done():
+	}
+
+	// Graceful shutdown: readiness turns 503 and long-lived streams are told
+	// to end (Drain), in-flight requests finish within the timeout, then the
+	// database closes (deferred).
+	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("shutdown timed out; closing connections", slog.Any("error", err))
+		hs.Close()
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newLogger(e env, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(e.stdout, &slog.HandlerOptions{Level: l}))
+}

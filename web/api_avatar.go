@@ -1,0 +1,127 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"meetpin"
+	"meetpin/app"
+	"meetpin/media"
+)
+
+const avatarKind = "avatars"
+
+// handleAvatarUpload: POST /api/profile/avatar, multipart/form-data with one
+// file field "avatar" (or "file"): JPEG, PNG or WebP up to 5 MB.
+func (s *Server) handleAvatarUpload(w http.ResponseWriter, r *http.Request) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		s.writeError(w, r, meetpin.Errorf(meetpin.EUNSUPPORTEDMEDIA, "send the image as multipart/form-data in a field named avatar"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, media.MaxUploadBytes+64<<10)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		s.writeError(w, r, meetpin.Errorf(meetpin.EVALIDATION, "avatar: malformed multipart body"))
+		return
+	}
+	var img *media.Image
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			s.writeError(w, r, uploadError(err))
+			return
+		}
+		if name := part.FormName(); name != "avatar" && name != "file" {
+			part.Close()
+			continue
+		}
+		img, err = media.Process(part, media.AvatarSize)
+		part.Close()
+		if err != nil {
+			s.writeError(w, r, uploadError(err))
+			return
+		}
+		break
+	}
+	if img == nil {
+		s.writeError(w, r, &meetpin.Error{Code: meetpin.EVALIDATION, Message: "avatar: is required", Fields: map[string]string{"avatar": "is required"}})
+		return
+	}
+	u := userOf(r)
+	store := media.Store{Dir: s.media}
+	name, err := store.Save(avatarKind, u.ID, img)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	old, _ := s.app.Me(r.Context(), u)
+	p, err := s.app.SetAvatar(r.Context(), u, app.MediaPrefix+avatarKind+"/"+name)
+	if err != nil {
+		store.Remove(avatarKind, name)
+		s.writeError(w, r, err)
+		return
+	}
+	if old != nil && old.AvatarURL != nil {
+		store.Remove(avatarKind, ownAvatarFile(*old.AvatarURL))
+	}
+	writeOK(w, http.StatusOK, map[string]any{"avatar_url": p.AvatarURL, "updated_at": p.UpdatedAt}, "avatar updated")
+}
+
+func uploadError(err error) error {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, media.ErrTooLarge), errors.As(err, &tooBig):
+		return meetpin.Errorf(meetpin.EPAYLOADTOOLARGE, "avatar: the image must be at most 5 MB")
+	case errors.Is(err, media.ErrUnsupported):
+		return meetpin.Errorf(meetpin.EUNSUPPORTEDMEDIA, "avatar: only JPEG, PNG and WebP images are accepted")
+	case errors.Is(err, media.ErrCorrupt):
+		return &meetpin.Error{Code: meetpin.EVALIDATION, Message: "avatar: the image could not be decoded", Fields: map[string]string{"avatar": "could not be decoded"}}
+	}
+	return meetpin.Errorf(meetpin.EVALIDATION, "avatar: malformed multipart body")
+}
+
+// ownAvatarFile returns the file name of one of our avatar URLs, or "".
+func ownAvatarFile(url string) string {
+	prefix := app.MediaPrefix + avatarKind + "/"
+	if !strings.HasPrefix(url, prefix) {
+		return ""
+	}
+	return strings.TrimPrefix(url, prefix)
+}
+
+// handleAvatarDelete: DELETE /api/profile/avatar.
+func (s *Server) handleAvatarDelete(w http.ResponseWriter, r *http.Request) {
+	prev, err := s.app.RemoveAvatar(r.Context(), userOf(r))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if prev != nil {
+		media.Store{Dir: s.media}.Remove(avatarKind, ownAvatarFile(*prev))
+	}
+	writeOK(w, http.StatusOK, map[string]any{"avatar_url": nil}, "avatar removed")
+}
+
+// handleMedia: GET /media/avatars/{file}. Names are random and never reused,
+// so the files can be cached for good.
+func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
+	p := media.Store{Dir: s.media}.Path(avatarKind, r.PathValue("file"))
+	if p == "" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'")
+	http.ServeFile(w, r, p)
+}
+
+func errNoRoute(r *http.Request) error {
+	return meetpin.Errorf(meetpin.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path)
+}

@@ -1,0 +1,277 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"meetpin"
+)
+
+type ctxKey int
+
+const (
+	infoKey ctxKey = iota
+	userKey
+)
+
+// reqInfo is filled as the request travels through the chain, and read by
+// the access log at the end: the matched route pattern, the user, the error
+// code. It is a pointer in the context, so inner layers can write to it.
+type reqInfo struct {
+	id      string
+	pattern string
+	userID  string
+	code    string
+	token   string // the session token used, for logout
+	bearer  bool
+}
+
+func infoOf(r *http.Request) *reqInfo {
+	if i, ok := r.Context().Value(infoKey).(*reqInfo); ok {
+		return i
+	}
+	return &reqInfo{}
+}
+
+func requestIDOf(r *http.Request) string { return infoOf(r).id }
+
+func setErrorCode(r *http.Request, code string) { infoOf(r).code = code }
+
+// userOf returns the signed-in user, or nil.
+func userOf(r *http.Request) *meetpin.User {
+	u, _ := r.Context().Value(userKey).(*meetpin.User)
+	return u
+}
+
+// statusWriter remembers the status and size of a response. Unwrap lets
+// http.ResponseController reach Flush and the deadlines (SSE needs them).
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	size   int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.size += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withRequest gives each request an id (X-Request-ID, echoed; generated when
+// absent or unusable), recovers panics into a 500 envelope, and writes one
+// access-log line with fixed keys.
+func (s *Server) withRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &reqInfo{id: cleanRequestID(r.Header.Get("X-Request-ID"))}
+		if info.id == "" {
+			info.id = newRequestID()
+		}
+		w.Header().Set("X-Request-ID", info.id)
+		r = r.WithContext(context.WithValue(r.Context(), infoKey, info))
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(r.Context(), "panic", slog.String("request_id", info.id), slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+				if sw.status == 0 {
+					s.writeError(sw, r, fmt.Errorf("panic: %v", p))
+				}
+			}
+			dur := time.Since(start)
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			route := info.pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			s.observe(route, r.Method, status, dur)
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(r.Context(), level, "request",
+				slog.String("request_id", info.id),
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.String("route", route),
+				slog.Int("status", status),
+				slog.Int("bytes", sw.size),
+				slog.Float64("duration_ms", float64(dur.Microseconds())/1000),
+				slog.String("user_id", info.userID),
+				slog.String("code", info.code),
+			)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// cleanRequestID accepts a client's request id only when it is short and
+// made of safe characters, so it cannot inject anything into logs.
+func cleanRequestID(id string) string {
+	if len(id) == 0 || len(id) > 64 {
+		return ""
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return ""
+		}
+	}
+	return id
+}
+
+// securityHeaders sets the headers every response carries.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.cfg.Production() {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sessionCookie is the name of the session cookie.
+const sessionCookie = "meetpin_session"
+
+// authenticate loads the user of a bearer token or session cookie. A request
+// without a valid one goes on anonymously; routes that need a user say so.
+// Cookie-authenticated writes must come from our own origin (CSRF); bearer
+// requests are not affected, since a browser never adds that header by itself.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := infoOf(r)
+		token, bearer := "", false
+		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			token, bearer = strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), true
+		} else if c, err := r.Cookie(sessionCookie); err == nil {
+			token = c.Value
+		}
+		if !bearer {
+			if err := s.csrf.Check(r); err != nil {
+				s.writeError(w, r, meetpin.Errorf(meetpin.EFORBIDDEN, "cross-origin request refused"))
+				return
+			}
+		}
+		if token != "" && !s.isOperatorToken(r.URL.Path) {
+			u, renewed, err := s.app.Authenticate(r.Context(), token)
+			switch {
+			case err == nil:
+				info.userID, info.token, info.bearer = u.ID, token, bearer
+				r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+				if renewed && !bearer {
+					s.setSessionCookie(w, token)
+				}
+			case meetpin.ErrorCode(err) == meetpin.EUNAUTHORIZED:
+				if !bearer {
+					s.clearSessionCookie(w)
+				}
+			default:
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isOperatorToken reports whether the path takes an operator secret
+// (ADMIN_TOKEN, CRON_SECRET) as its bearer token rather than a session.
+func (s *Server) isOperatorToken(path string) bool {
+	for _, p := range []string{"/api/monitoring", "/api/cache/", "/api/cron/", "/metrics"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", MaxAge: int(s.cfg.SessionTTL.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Production(),
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Production()})
+}
+
+// requireUser answers 401 unless the request is signed in.
+func requireUser(s *Server, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if userOf(r) == nil {
+			s.writeError(w, r, meetpin.Errorf(meetpin.EUNAUTHORIZED, "sign in first"))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// apiFallback turns the router's own plain-text 404 and 405 answers on /api/
+// paths into JSON envelopes. Our handlers set Content-Type before writing,
+// so only the router's answers are rewritten.
+type apiFallback struct {
+	http.ResponseWriter
+	s        *Server
+	r        *http.Request
+	replaced bool
+}
+
+func (w *apiFallback) WriteHeader(code int) {
+	if (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) &&
+		!strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") && !w.replaced {
+		w.replaced = true
+		if code == http.StatusNotFound {
+			w.s.writeError(w.ResponseWriter, w.r, meetpin.Errorf(meetpin.ENOTFOUND, "no such API route: %s", w.r.URL.Path))
+		} else {
+			w.s.writeError(w.ResponseWriter, w.r, meetpin.Errorf(meetpin.EMETHODNOTALLOWED, "method %s is not allowed here (allowed: %s)", w.r.Method, w.Header().Get("Allow")))
+		}
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *apiFallback) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *apiFallback) Unwrap() http.ResponseWriter { return w.ResponseWriter }

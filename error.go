@@ -29,6 +29,10 @@ const (
 	EINTERNAL           = "INTERNAL_ERROR"
 	EUNAVAILABLE        = "SERVICE_UNAVAILABLE"
 	EROOMHASPARTICIPANT = "ROOM_HAS_PARTICIPANTS"
+	EROOMFULL           = "ROOM_FULL"
+	EOWNROOM            = "OWN_ROOM"
+	EREQUESTCLOSED      = "REQUEST_CLOSED"
+	EBLOCKED            = "BLOCKED"
 )
 
 // Error is a domain error: a code from the list above, a message that is

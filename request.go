@@ -43,20 +43,49 @@ type AcceptResult struct {
 
 // RequestStore stores join requests and the matches they create.
 type RequestStore interface {
-	// CreateRequest inserts a pending request. ECONFLICT when the requester
-	// already has a request for the room.
+	// CreateRequest inserts a pending request. A requester who cancelled
+	// may ask again: the cancelled request becomes pending again (r.ID is
+	// then set to its id). ECONFLICT when the requester already has a
+	// pending, accepted or rejected request for the room; ENOTFOUND when the
+	// room or user does not exist.
 	CreateRequest(ctx context.Context, r *Request) error
 	// RequestByID returns ENOTFOUND when absent.
 	RequestByID(ctx context.Context, id string) (*Request, error)
 	// AcceptRequest marks a pending request accepted and creates its match
 	// (with matchID) in one transaction, checking capacity atomically:
 	// accepted guests may never exceed max_people − 1, however many accepts
-	// run at once. ECONFLICT "room_full" when no place is left, ECONFLICT
-	// when the request is no longer pending, ENOTFOUND when absent.
+	// run at once. EROOMFULL when no place is left, ECONFLICT when the
+	// request is no longer pending, ENOTFOUND when absent.
 	AcceptRequest(ctx context.Context, id, matchID string, now time.Time) (*AcceptResult, error)
 	// SetRequestStatus moves a pending request to rejected or cancelled.
 	// ECONFLICT when it is no longer pending, ENOTFOUND when absent.
 	SetRequestStatus(ctx context.Context, id, status string, now time.Time) (*Request, error)
+}
+
+// MatchStore lists requests and reads matches.
+type MatchStore interface {
+	// RequestsByRequester lists a user's requests, newest first.
+	RequestsByRequester(ctx context.Context, requesterID string) ([]*Request, error)
+	// RequestsByRoom lists a room's requests, newest first.
+	RequestsByRoom(ctx context.Context, roomID string) ([]*Request, error)
+
+	// MatchByID returns ENOTFOUND when absent.
+	MatchByID(ctx context.Context, id string) (*Match, error)
+	// MatchByRoomGuest returns the match of a guest in a room; ENOTFOUND
+	// when there is none.
+	MatchByRoomGuest(ctx context.Context, roomID, guestID string) (*Match, error)
+	// MatchesByUser lists the matches where the user is host or guest,
+	// newest first, with the room, the last message and the user's unread
+	// count.
+	MatchesByUser(ctx context.Context, userID string) ([]*MatchSummary, error)
+}
+
+// MatchSummary is one line of "my matches".
+type MatchSummary struct {
+	Match
+	Room        *Room    `json:"room"`
+	LastMessage *Message `json:"last_message"`
+	Unread      int      `json:"unread_count"`
 }
 
 // Block is one user hiding another. Its effects are symmetric.

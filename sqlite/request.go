@@ -3,28 +3,73 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"meetpin"
 )
 
-// CreateRequest implements meetpin.RequestStore.
+// CreateRequest implements meetpin.RequestStore. A cancelled request is
+// revived in place; any other existing request is a conflict.
 func (db *DB) CreateRequest(ctx context.Context, r *meetpin.Request) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO requests (id, room_id, requester_uid, message, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ID, r.RoomID, r.RequesterID, r.Message, r.Status, ms(r.CreatedAt), ms(r.UpdatedAt))
-	return renameConflict(mapErr(err, "room or user not found"), "already requested to join this room")
+	var created int64
+	err := db.write.QueryRowContext(ctx, `INSERT INTO requests (id, room_id, requester_uid, message, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 'pending', ?, ?)
+		ON CONFLICT (room_id, requester_uid) DO UPDATE SET status = 'pending', message = excluded.message, updated_at = excluded.updated_at
+		WHERE requests.status = 'cancelled'
+		RETURNING id, created_at`, r.ID, r.RoomID, r.RequesterID, r.Message, ms(r.CreatedAt), ms(r.UpdatedAt)).Scan(&r.ID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return meetpin.Errorf(meetpin.ECONFLICT, "already requested to join this room")
+	}
+	if err != nil {
+		return renameConflict(mapErr(err, "room or user not found"), "already requested to join this room")
+	}
+	r.Status, r.CreatedAt = meetpin.RequestPending, fromMS(created)
+	return nil
 }
 
-func requestByID(ctx context.Context, q querier, id string) (*meetpin.Request, error) {
+const requestColumns = `id, room_id, requester_uid, message, status, created_at, updated_at`
+
+func scanRequest(s scanner) (*meetpin.Request, error) {
 	var r meetpin.Request
 	var created, updated int64
-	err := q.QueryRowContext(ctx, `SELECT id, room_id, requester_uid, message, status, created_at, updated_at
-		FROM requests WHERE id = ?`, id).Scan(&r.ID, &r.RoomID, &r.RequesterID, &r.Message, &r.Status, &created, &updated)
-	if err != nil {
-		return nil, mapErr(err, "request not found")
+	if err := s.Scan(&r.ID, &r.RoomID, &r.RequesterID, &r.Message, &r.Status, &created, &updated); err != nil {
+		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
 	return &r, nil
+}
+
+func requestByID(ctx context.Context, q querier, id string) (*meetpin.Request, error) {
+	r, err := scanRequest(q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
+	return r, mapErr(err, "request not found")
+}
+
+func (db *DB) listRequests(ctx context.Context, where string, arg string) ([]*meetpin.Request, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE `+where+` ORDER BY created_at DESC, id`, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*meetpin.Request{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RequestsByRequester implements meetpin.MatchStore.
+func (db *DB) RequestsByRequester(ctx context.Context, requesterID string) ([]*meetpin.Request, error) {
+	return db.listRequests(ctx, "requester_uid = ?", requesterID)
+}
+
+// RequestsByRoom implements meetpin.MatchStore.
+func (db *DB) RequestsByRoom(ctx context.Context, roomID string) ([]*meetpin.Request, error) {
+	return db.listRequests(ctx, "room_id = ?", roomID)
 }
 
 // RequestByID implements meetpin.RequestStore.

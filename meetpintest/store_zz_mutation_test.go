@@ -11,7 +11,6 @@ import (
 
 	"meetpin"
 	"meetpin/meetpintest"
-	"meetpin/postgres/postgrestest"
 	"meetpin/sqlite/sqlitetest"
 )
 
@@ -103,6 +102,3 @@ func TestMutation(t *testing.T) {
 	meetpintest.RunStore(t, func(t *testing.T) meetpin.Store { return mut{sqlitetest.New(t), m} })
 }
 
-func TestPGStoreTmp(t *testing.T) {
-	meetpintest.RunStore(t, func(t *testing.T) meetpin.Store { return postgrestest.New(t) })
-}

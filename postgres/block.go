@@ -29,7 +29,8 @@ func (db *DB) DeleteBlock(ctx context.Context, blockerID, blockedID string) erro
 	return dbError(err, "block")
 }
 
-// ListBlocks lists the blocks made by blockerID, newest first.
+// ListBlocks lists the blocks made by blockerID, newest first; none for an
+// id that is not a UUID.
 func (db *DB) ListBlocks(ctx context.Context, blockerID string) ([]*meetpin.Block, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT blocker_uid, blocked_uid, created_at
@@ -45,15 +46,22 @@ func (db *DB) ListBlocks(ctx context.Context, blockerID string) ([]*meetpin.Bloc
 		b.CreatedAt = ms(b.CreatedAt)
 		return &b, err
 	})
+	if malformedID(err) {
+		return []*meetpin.Block{}, nil
+	}
 	return blocks, dbError(err, "user")
 }
 
-// IsBlocked reports whether either user blocked the other.
+// IsBlocked reports whether either user blocked the other; an id that is
+// not a UUID names no one, who blocked no one.
 func (db *DB) IsBlocked(ctx context.Context, a, b string) (bool, error) {
 	var blocked bool
 	err := db.pool.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM blocked_users
 			WHERE (blocker_uid = $1 AND blocked_uid = $2) OR (blocker_uid = $2 AND blocked_uid = $1))`,
 		a, b).Scan(&blocked)
+	if malformedID(err) {
+		return false, nil
+	}
 	return blocked, dbError(err, "user")
 }

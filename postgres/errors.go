@@ -73,6 +73,14 @@ func dbError(err error, what string) error {
 	return fmt.Errorf("postgres: %s: %w", what, err)
 }
 
+// malformedID reports whether PostgreSQL refused err's statement for an id
+// that is not a UUID. To a list or a test of existence such an id is an
+// unknown id, which matches nothing.
+func malformedID(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == invalidTextRepresentation
+}
+
 // notFound is the ENOTFOUND error for a missing what.
 func notFound(what string) error {
 	return meetpin.Errorf(meetpin.ENOTFOUND, "%s not found", what)

@@ -41,11 +41,12 @@ type DB struct {
 
 var _ meetpin.Store = (*DB)(nil)
 
-// Open connects to the database at url (postgres://user:pass@host:port/db)
-// and checks within a few seconds that it answers. Its errors are one line
-// long and never contain the password.
-func Open(ctx context.Context, url string) (*DB, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+// Open connects to the database at databaseURL
+// (postgres://user:pass@host:port/db?sslmode=…&pool_max_conns=…) and checks
+// within a few seconds that it answers. Its errors are one line long and
+// never contain the password.
+func Open(ctx context.Context, databaseURL string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, errors.New("postgres: invalid database URL: " + parseProblem(err))
 	}
@@ -63,16 +64,17 @@ func Open(ctx context.Context, url string) (*DB, error) {
 }
 
 // parseProblem says what is wrong with a URL that pgx refused without
-// repeating the URL, which may hold the password: a url.Error is reduced
-// to its cause.
+// repeating the URL, which may hold the password: of pgx's "cannot parse
+// `<redacted URL>`: <problem>" it keeps the problem, and of a url.Error
+// its cause.
 func parseProblem(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err.Error()
 	}
-	var pe *pgconn.ParseConfigError
-	if errors.As(err, &pe) && pe.Unwrap() != nil {
-		return pe.Unwrap().Error()
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "`: "); i >= 0 {
+		return msg[i+len("`: "):]
 	}
 	return "cannot parse it"
 }
@@ -87,10 +89,28 @@ func reason(err error) string {
 	if errors.As(err, &pgErr) {
 		return pgErr.Message
 	}
-	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
-		err = u
+	return strings.Join(strings.Fields(leaf(err).Error()), " ")
+}
+
+// leaf follows err's chain down to its innermost error, taking the first
+// branch of a joined error (pgx joins the failures of each address it
+// tried).
+func leaf(err error) error {
+	for {
+		switch e := err.(type) {
+		case interface{ Unwrap() error }:
+			if next := e.Unwrap(); next != nil {
+				err = next
+				continue
+			}
+		case interface{ Unwrap() []error }:
+			if errs := e.Unwrap(); len(errs) > 0 {
+				err = errs[0]
+				continue
+			}
+		}
+		return err
 	}
-	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // Migrator returns the migrator of the embedded PostgreSQL migrations.

@@ -42,9 +42,10 @@ func TestOpenErrors(t *testing.T) {
 		name, url, want string
 	}{
 		{"Unreachable", "postgres://u:secret@127.0.0.1:1/x", "postgres: cannot connect to 127.0.0.1:1: connection refused"},
-		{"BadPort", "postgres://u:secret@127.0.0.1:port/x", "postgres: invalid database URL: "},
-		{"BadUserinfo", "postgres://u:sec ret@127.0.0.1:5432/x", "postgres: invalid database URL: "},
-		{"BadSSLMode", "postgres://u:secret@127.0.0.1:5432/x?sslmode=sometimes", "postgres: invalid database URL: "},
+		{"BadPort", "postgres://u:secret@127.0.0.1:port/x", "postgres: invalid database URL: invalid port"},
+		{"BadPortKeywordValue", "host=127.0.0.1 password=secret port=abc", "postgres: invalid database URL: invalid port"},
+		{"BadUserinfo", "postgres://u:sec ret@127.0.0.1:5432/x", "postgres: invalid database URL: failed to parse as URL (unexpected spaces found in password"},
+		{"BadSSLMode", "postgres://u:secret@127.0.0.1:5432/x?sslmode=sometimes", "postgres: invalid database URL: failed to configure TLS (sslmode is invalid)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -113,7 +114,10 @@ func TestErrorMapping(t *testing.T) {
 	if err := db.CreateRoom(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	taken, _ := db.ProfileByID(ctx, host.ID)
+	taken, err := db.ProfileByID(ctx, host.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	dup := mustUser(t, db)
 	dupNick := &meetpin.User{ID: uuid.NewString(), Email: "fresh@example.com", PasswordHash: "x", Role: meetpin.RoleUser}

@@ -144,12 +144,18 @@ func acceptedCount(ctx context.Context, tx pgx.Tx, roomID string) (n int, err er
 	return n, err
 }
 
-// ListRooms returns one page of the rooms f selects, in map order, and
-// how many rooms it selects in all.
+// ListRooms returns one page of the rooms f selects and how many rooms it
+// selects in all. Rooms boosted at f.Now come first, the latest boost_until
+// first, then the others, newest first.
 func (db *DB) ListRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.Room, int, error) {
 	where, args := roomFilter(f)
 	var total int
-	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM rooms r WHERE `+where, args).Scan(&total); err != nil {
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM rooms r WHERE `+where, args).Scan(&total)
+	if malformedID(err) && f.ViewerID != "" {
+		// A viewer id that is not a UUID names no one, who blocked no one.
+		f.ViewerID = ""
+		return db.ListRooms(ctx, f)
+	} else if err != nil {
 		return nil, 0, dbError(err, "room")
 	}
 	args["limit"], args["offset"] = f.Limit, f.Offset
@@ -157,9 +163,7 @@ func (db *DB) ListRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.R
 		SELECT `+roomColumns+`
 		FROM rooms r JOIN profiles p ON p.uid = r.host_uid
 		WHERE `+where+`
-		ORDER BY COALESCE(r.boost_until > @now, false) DESC,
-			CASE WHEN r.boost_until > @now THEN r.boost_until END DESC NULLS LAST,
-			r.created_at DESC, r.id
+		ORDER BY CASE WHEN r.boost_until > @now THEN r.boost_until END DESC NULLS LAST, r.created_at DESC, r.id
 		LIMIT @limit OFFSET @offset`, args)
 	rooms, err := collectRooms(rows, err)
 	if err != nil {
@@ -203,7 +207,8 @@ func roomFilter(f meetpin.RoomFilter) (string, pgx.NamedArgs) {
 	return strings.Join(where, " AND "), args
 }
 
-// RoomsByHost lists every room hostID hosts, latest start first.
+// RoomsByHost lists every room hostID hosts, latest start first; none for
+// an id that is not a UUID.
 func (db *DB) RoomsByHost(ctx context.Context, hostID string) ([]*meetpin.Room, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT `+roomColumns+`
@@ -211,6 +216,9 @@ func (db *DB) RoomsByHost(ctx context.Context, hostID string) ([]*meetpin.Room, 
 		WHERE r.host_uid = $1
 		ORDER BY r.start_at DESC, r.id`, hostID)
 	rooms, err := collectRooms(rows, err)
+	if malformedID(err) {
+		return []*meetpin.Room{}, nil
+	}
 	return rooms, dbError(err, "user")
 }
 

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"net/netip"
 	"net/url"
 	"strings"
+
+	"golang.org/x/text/width"
 
 	"meetpin"
 )
@@ -71,7 +74,10 @@ func checkAvatarURL(f *meetpin.FieldErrors, v string) {
 		f.Add("avatar_url", "must be at most 500 characters")
 		return
 	}
-	if strings.HasPrefix(v, MediaPrefix+"avatars/") && !strings.Contains(v, "..") {
+	if name, ok := strings.CutPrefix(v, MediaPrefix+"avatars/"); ok {
+		if !plainFileName(name) {
+			f.Add("avatar_url", "must be an https:// URL or an uploaded avatar")
+		}
 		return
 	}
 	u, err := url.Parse(v)
@@ -79,9 +85,49 @@ func checkAvatarURL(f *meetpin.FieldErrors, v string) {
 		f.Add("avatar_url", "must be an https:// URL or an uploaded avatar")
 		return
 	}
-	if isPrivateHost(u.Hostname()) {
+	// Check the host as a browser will read it: fullwidth forms and
+	// ideographic full stops fold to ASCII (IDNA mapping), and a host whose
+	// last label is a number is an IPv4 address in any notation
+	// (2130706433, 0x7f000001, 127.1 and 0177.0.0.1 are all 127.0.0.1).
+	host := strings.ReplaceAll(width.Fold.String(u.Hostname()), "\u3002", ".")
+	if isPrivateHost(host) || isPrivateHost(u.Hostname()) {
 		f.Add("avatar_url", "must not point to a private or local address")
+	} else if endsInNumber(host) && !isCanonicalIPv4(host) {
+		f.Add("avatar_url", "must write an IPv4 address as four decimal numbers")
 	}
+}
+
+// plainFileName reports whether name is a file name of our media store:
+// letters, digits, '-', '_' and '.', not starting with a dot.
+func plainFileName(name string) bool {
+	if name == "" || len(name) > 200 || name[0] == '.' {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// endsInNumber is the WHATWG URL "ends in a number" check: a browser parses
+// such a host as an IPv4 address.
+func endsInNumber(host string) bool {
+	labels := strings.Split(strings.ToLower(host), ".")
+	if len(labels) > 1 && labels[len(labels)-1] == "" {
+		labels = labels[:len(labels)-1]
+	}
+	last := labels[len(labels)-1]
+	if hex, ok := strings.CutPrefix(last, "0x"); ok {
+		return strings.Trim(hex, "0123456789abcdef") == ""
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
+}
+
+func isCanonicalIPv4(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Is4()
 }
 
 // PublicProfile returns what viewer may see of user id: ENOTFOUND when

@@ -100,6 +100,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.SiteURL != "" {
 		if u, err := url.Parse(c.SiteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("SITE_URL", "must be an absolute http(s) URL, e.g. https://meetpin.example")
+		} else if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			// It is an origin: the CSRF check trusts it as such (a path makes
+			// http.CrossOriginProtection refuse it), and every route is absolute.
+			bad("SITE_URL", "must be an origin only (scheme://host[:port]), without path, query or user")
 		}
 	}
 	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
@@ -210,7 +214,9 @@ func redact(s string) string {
 	return "[redacted]"
 }
 
-// redactURL keeps the scheme, host and path of a URL and hides its password.
+// redactURL keeps the scheme, host and path of a URL and hides its
+// password, whether in the userinfo or in a query parameter such as
+// ?password= (which pgx and libpq accept).
 func redactURL(s string) string {
 	if s == "" {
 		return ""
@@ -221,6 +227,18 @@ func redactURL(s string) string {
 	}
 	if _, has := u.User.Password(); has {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if q := u.Query(); len(q) > 0 {
+		hidden := false
+		for k := range q {
+			if lk := strings.ToLower(k); strings.Contains(lk, "password") || strings.Contains(lk, "secret") || strings.Contains(lk, "token") {
+				q[k] = []string{"xxxxx"}
+				hidden = true
+			}
+		}
+		if hidden {
+			u.RawQuery = q.Encode()
+		}
 	}
 	return u.String()
 }

@@ -69,7 +69,7 @@ func (s *Server) handleAvatarUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if old != nil && old.AvatarURL != nil {
-		store.Remove(avatarKind, ownAvatarFile(*old.AvatarURL))
+		store.Remove(avatarKind, ownAvatarFile(*old.AvatarURL, u.ID))
 	}
 	writeOK(w, http.StatusOK, map[string]any{"avatar_url": p.AvatarURL, "updated_at": p.UpdatedAt}, "avatar updated")
 }
@@ -87,24 +87,27 @@ func uploadError(err error) error {
 	return meetpin.Errorf(meetpin.EVALIDATION, "avatar: malformed multipart body")
 }
 
-// ownAvatarFile returns the file name of one of our avatar URLs, or "".
-func ownAvatarFile(url string) string {
-	prefix := app.MediaPrefix + avatarKind + "/"
-	if !strings.HasPrefix(url, prefix) {
+// ownAvatarFile returns the file name of url when it is an avatar that
+// userID uploaded (Save names files after their owner), or "". A profile
+// may point at another user's upload, whose file must then stay.
+func ownAvatarFile(url, userID string) string {
+	name, ok := strings.CutPrefix(url, app.MediaPrefix+avatarKind+"/")
+	if !ok || !strings.HasPrefix(name, userID+"-") {
 		return ""
 	}
-	return strings.TrimPrefix(url, prefix)
+	return name
 }
 
 // handleAvatarDelete: DELETE /api/profile/avatar.
 func (s *Server) handleAvatarDelete(w http.ResponseWriter, r *http.Request) {
-	prev, err := s.app.RemoveAvatar(r.Context(), userOf(r))
+	u := userOf(r)
+	prev, err := s.app.RemoveAvatar(r.Context(), u)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if prev != nil {
-		media.Store{Dir: s.media}.Remove(avatarKind, ownAvatarFile(*prev))
+		media.Store{Dir: s.media}.Remove(avatarKind, ownAvatarFile(*prev, u.ID))
 	}
 	writeOK(w, http.StatusOK, map[string]any{"avatar_url": nil}, "avatar removed")
 }

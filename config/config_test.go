@@ -1,0 +1,234 @@
+package config_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"meetpin/config"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// secrets are the values that must never appear in a dump or an error.
+var secrets = []string{"s3cr3t-db-pass", "r3dis-pass", "admin-token-0123456789abcdef", "cron-secret-0123456789abcdef"}
+
+// prodEnv is a complete, valid production environment. Each call returns a
+// fresh copy, changed by the given edits ("" unsets a variable).
+func prodEnv(edits map[string]string) map[string]string {
+	env := map[string]string{
+		"MEETPIN_ADDR":             "127.0.0.1:9090",
+		"MEETPIN_ENV":              "production",
+		"MEETPIN_DATA_DIR":         "/var/lib/meetpin",
+		"SITE_URL":                 "https://meetpin.example/",
+		"DATABASE_URL":             "postgres://meetpin:s3cr3t-db-pass@db.example:5432/meetpin?sslmode=require",
+		"REDIS_URL":                "rediss://:r3dis-pass@cache.example:6380/0",
+		"ADMIN_TOKEN":              "admin-token-0123456789abcdef",
+		"CRON_SECRET":              "cron-secret-0123456789abcdef",
+		"MEETPIN_AUTO_MIGRATE":     "false",
+		"MEETPIN_SHUTDOWN_TIMEOUT": "30s",
+		"MEETPIN_SESSION_TTL":      "168h",
+		"MEETPIN_LOG_LEVEL":        " WARN ",
+	}
+	for k, v := range edits {
+		if v == "" {
+			delete(env, k)
+		} else {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func load(env map[string]string) (config.Config, error) {
+	return config.Load(func(k string) string { return env[k] })
+}
+
+func mustLoad(t *testing.T, env map[string]string) config.Config {
+	t.Helper()
+	cfg, err := load(env)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return cfg
+}
+
+// TestGolden dumps a full production configuration and compares it with
+// testdata/config.golden (go test ./config -update rewrites it).
+func TestGolden(t *testing.T) {
+	got := mustLoad(t, prodEnv(nil)).String()
+	golden := filepath.Join("testdata", "config.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./config -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("String() differs from %s:\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+	for _, s := range secrets {
+		if strings.Contains(got, s) {
+			t.Errorf("String() leaks %q:\n%s", s, got)
+		}
+	}
+	// One line per documented variable, and every documented variable dumped.
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) != len(config.Vars) {
+		t.Errorf("String() has %d lines, Vars documents %d variables", len(lines), len(config.Vars))
+	}
+	for _, v := range config.Vars {
+		if !strings.Contains(got, "\n"+v.Name+"=") && !strings.HasPrefix(got, v.Name+"=") {
+			t.Errorf("String() does not list %s", v.Name)
+		}
+	}
+}
+
+func TestParsedValues(t *testing.T) {
+	cfg := mustLoad(t, prodEnv(nil))
+	if cfg.SiteURL != "https://meetpin.example" || cfg.LogLevel != "warn" || cfg.AutoMigrate ||
+		cfg.ShutdownTimeout != 30*time.Second || cfg.SessionTTL != 168*time.Hour || !cfg.Production() || !cfg.Postgres() {
+		t.Fatalf("parsed %#v", cfg)
+	}
+	// The real password still reaches the code that dials the database.
+	if !strings.Contains(cfg.DatabaseURL, "s3cr3t-db-pass") {
+		t.Fatalf("DatabaseURL lost its password: %q", cfg.DatabaseURL)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	cfg := mustLoad(t, nil)
+	want := config.Config{
+		Addr: ":8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
+		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
+	}
+	if cfg != want {
+		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
+	}
+	if cfg.Postgres() || cfg.Production() || cfg.SQLitePath() != filepath.Join("data", "meetpin.db") {
+		t.Fatalf("derived: postgres=%v production=%v sqlite=%q", cfg.Postgres(), cfg.Production(), cfg.SQLitePath())
+	}
+	// Blank values count as unset.
+	if blank := mustLoad(t, map[string]string{"MEETPIN_ADDR": "  ", "MEETPIN_ENV": "\t"}); blank != want {
+		t.Fatalf("blank values: %#v", blank)
+	}
+}
+
+// TestRedaction covers every place a secret can hide in a URL.
+func TestRedaction(t *testing.T) {
+	cases := []struct {
+		name, database, redis, secret string
+	}{
+		{"userinfo password", "postgres://meetpin:pw-in-userinfo@db.example/meetpin", "", "pw-in-userinfo"},
+		{"password-only userinfo", "postgresql://:pw-only@db.example/meetpin", "", "pw-only"},
+		{"password query parameter", "postgres://meetpin@db.example/meetpin?sslmode=disable&password=pw-in-query", "", "pw-in-query"},
+		{"redis password", "", "redis://default:redis-pw@cache.example:6379/0", "redis-pw"},
+		{"redis password query", "", "redis://cache.example:6379/0?Password=redis-q-pw", "redis-q-pw"},
+		{"sslpassword query parameter", "postgres://db.example/meetpin?sslpassword=key-pass&sslmode=verify-full", "", "key-pass"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := map[string]string{"DATABASE_URL": c.database, "REDIS_URL": c.redis}
+			cfg := mustLoad(t, env)
+			out := cfg.String()
+			if strings.Contains(out, c.secret) {
+				t.Fatalf("String() leaks %q:\n%s", c.secret, out)
+			}
+			// Still useful: the host is shown.
+			if !strings.Contains(out, ".example") {
+				t.Fatalf("String() hides the host too:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestBadValues sets one bad variable on a valid environment and expects
+// exactly one error line, naming that variable and leaking no secret.
+func TestBadValues(t *testing.T) {
+	cases := []struct {
+		name  string
+		edits map[string]string
+	}{
+		{"MEETPIN_ENV", map[string]string{"MEETPIN_ENV": "staging"}},
+		{"MEETPIN_ENV", map[string]string{"MEETPIN_ENV": "Production"}},
+		{"MEETPIN_ENV", map[string]string{"MEETPIN_ENV": "prod\nuction"}},
+		{"MEETPIN_ADDR", map[string]string{"MEETPIN_ADDR": "8080"}},
+		{"MEETPIN_ADDR", map[string]string{"MEETPIN_ADDR": ":99999"}},
+		{"MEETPIN_ADDR", map[string]string{"MEETPIN_ADDR": ":-1"}},
+		{"MEETPIN_ADDR", map[string]string{"MEETPIN_ADDR": "localhost:http"}},
+		{"MEETPIN_ADDR", map[string]string{"MEETPIN_ADDR": "localhost:"}},
+		{"SITE_URL", map[string]string{"SITE_URL": "meetpin.example"}},
+		{"SITE_URL", map[string]string{"SITE_URL": "ftp://meetpin.example"}},
+		{"SITE_URL", map[string]string{"SITE_URL": "https://"}},
+		{"SITE_URL", map[string]string{"SITE_URL": ""}}, // required in production
+		{"SITE_URL", map[string]string{"SITE_URL": "https://meetpin.example/app"}},
+		{"SITE_URL", map[string]string{"SITE_URL": "https://meetpin.example/?x=1"}},
+		{"SITE_URL", map[string]string{"SITE_URL": "https://admin:s3cr3t-db-pass@meetpin.example"}},
+		{"DATABASE_URL", map[string]string{"DATABASE_URL": "mysql://meetpin:s3cr3t-db-pass@db.example/meetpin"}},
+		{"DATABASE_URL", map[string]string{"DATABASE_URL": "host=db.example password=s3cr3t-db-pass"}},
+		{"DATABASE_URL", map[string]string{"DATABASE_URL": "postgres://meetpin:s3cr3t-db-pass@db.example:port/x"}},
+		{"REDIS_URL", map[string]string{"REDIS_URL": "http://:r3dis-pass@cache.example"}},
+		{"REDIS_URL", map[string]string{"REDIS_URL": "cache.example:6379"}},
+		{"MEETPIN_AUTO_MIGRATE", map[string]string{"MEETPIN_AUTO_MIGRATE": "yes"}},
+		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "15"}},
+		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "-5s"}},
+		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "0s"}},
+		{"MEETPIN_SESSION_TTL", map[string]string{"MEETPIN_SESSION_TTL": "forever"}},
+		{"MEETPIN_LOG_LEVEL", map[string]string{"MEETPIN_LOG_LEVEL": "verbose"}},
+		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": ""}}, // required in production
+		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": "admin-token-0123"[:15]}},
+		{"CRON_SECRET", map[string]string{"CRON_SECRET": ""}},
+		{"CRON_SECRET", map[string]string{"CRON_SECRET": "short"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := load(prodEnv(c.edits))
+			if err == nil {
+				t.Fatalf("%q accepted", c.edits)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], c.name+": ") {
+				t.Fatalf("%q: want one line naming %s, got %q", c.edits, c.name, err)
+			}
+			for _, s := range append(secrets, c.edits["ADMIN_TOKEN"], c.edits["CRON_SECRET"]) {
+				if s != "" && strings.Contains(err.Error(), s) {
+					t.Fatalf("error leaks %q: %v", s, err)
+				}
+			}
+		})
+	}
+}
+
+func TestSeveralBadValues(t *testing.T) {
+	_, err := load(prodEnv(map[string]string{
+		"MEETPIN_ENV": "production", "MEETPIN_LOG_LEVEL": "loud", "MEETPIN_SESSION_TTL": "1 day",
+		"DATABASE_URL": "sqlite:///tmp/x.db", "CRON_SECRET": "",
+	}))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	want := []string{"MEETPIN_LOG_LEVEL: ", "MEETPIN_SESSION_TTL: ", "DATABASE_URL: ", "CRON_SECRET: "}
+	if len(lines) != len(want) {
+		t.Fatalf("want %d lines, got %d:\n%v", len(want), len(lines), err)
+	}
+	for _, w := range want {
+		found := false
+		for _, l := range lines {
+			found = found || strings.HasPrefix(l, w)
+		}
+		if !found {
+			t.Errorf("no line for %s in:\n%v", strings.TrimSuffix(w, ": "), err)
+		}
+	}
+	// Development needs none of the production secrets.
+	if _, err := load(map[string]string{"MEETPIN_ENV": "development"}); err != nil {
+		t.Fatalf("development without secrets: %v", err)
+	}
+}

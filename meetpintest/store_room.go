@@ -184,7 +184,7 @@ func testRooms(t *testing.T, open func(t *testing.T) meetpin.Store) {
 		t.Parallel()
 		s := open(t)
 		ctx := t.Context()
-		host := mustCreateUser(t, s)
+		host, hp := mustCreateUserProfile(t, s)
 		want := mustCreateRoom(t, s, host, func(r *meetpin.Room) {
 			until := r.CreatedAt.Add(24 * time.Hour)
 			r.BoostUntil = &until
@@ -225,6 +225,8 @@ func testRooms(t *testing.T, open func(t *testing.T) meetpin.Store) {
 				t.Fatalf("%s: UpdateRoom: %v", step.name, err)
 			}
 			assertRoom(t, step.name+": returned", got, want)
+			assertHost(t, step.name+": returned", got, hp)
+			assertEq(t, step.name+": returned ParticipantsCount", got.ParticipantsCount, 1)
 			assertRoom(t, step.name+": stored", mustRoom(t, s, want.ID), want)
 		}
 		assertRoom(t, "other room", mustRoom(t, s, other.ID), other)

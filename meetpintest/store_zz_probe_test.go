@@ -86,6 +86,35 @@ func probe(t *testing.T, s meetpin.Store) {
 	log("CreateUser(p.UserID mismatch)", s.CreateUser(ctx, &u3, &p3))
 	// session with zero times
 	log("SetUserRole(\"\")", s.SetUserRole(ctx, uid, ""))
+	rid := uuid.NewString()
+	r := &meetpin.Room{ID: rid, HostID: uid, Title: "t", Category: "drink", Lat: 37, Lng: 127, PlaceText: "p", StartAt: n.Add(time.Hour), MaxPeople: 3, Visibility: "public", Status: "active", CreatedAt: n, UpdatedAt: n}
+	if err := s.CreateRoom(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		g := uuid.NewString()
+		if err := s.CreateUser(ctx, &meetpin.User{ID: g, Email: "g-" + g[:8] + "@x.com", PasswordHash: "h", Role: "user", CreatedAt: n, UpdatedAt: n}, &meetpin.Profile{UserID: g, Nickname: "g" + g[:6], Role: "user", CreatedAt: n, UpdatedAt: n}); err != nil {
+			t.Fatal(err)
+		}
+		q := &meetpin.Request{ID: uuid.NewString(), RoomID: rid, RequesterID: g, Status: "pending", CreatedAt: n, UpdatedAt: n}
+		if err := s.CreateRequest(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AcceptRequest(ctx, q.ID, uuid.NewString(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ur, err := s.UpdateRoom(ctx, rid, meetpin.RoomUpdate{MaxPeople: ptr(2)}, n)
+	log("UpdateRoom(max below accepted)", err)
+	if ur != nil {
+		t.Logf("  UpdateRoom returned Host=%v ParticipantsCount=%d", ur.Host != nil, ur.ParticipantsCount)
+	}
+	ur, err = s.UpdateRoom(ctx, rid, meetpin.RoomUpdate{StartAt: ptr(n.Add(-time.Minute))}, n)
+	log("UpdateRoom(start before created)", err)
+	ur, err = s.UpdateRoom(ctx, rid, meetpin.RoomUpdate{}, n.Add(time.Second))
+	log("UpdateRoom(empty)", err)
+	pr2, err := s.ProfileByID(ctx, uid)
+	t.Logf("  profile userID=%s", pr2.UserID)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -63,12 +63,17 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := meetpin.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {
-		status = http.StatusBadRequest
+		// A code without a status is a programming error: log it as one.
+		status, code = http.StatusInternalServerError, meetpin.EINTERNAL
+		err = fmt.Errorf("unmapped error code: %w", err)
 	}
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", requestIDOf(r)), slog.Any("error", err))
 	}
 	env := envelope{Code: code, Message: meetpin.ErrorMessage(err)}
+	if status >= 500 {
+		env.Message = "Internal error."
+	}
 	var de *meetpin.Error
 	if errors.As(err, &de) && len(de.Fields) > 0 {
 		env.Fields = de.Fields

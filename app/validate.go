@@ -15,8 +15,8 @@ func textLen(f *meetpin.FieldErrors, field, v string, min, max int) string {
 	v = strings.TrimSpace(v)
 	n := utf8.RuneCountInString(v)
 	switch {
-	case !utf8.ValidString(v):
-		f.Add(field, "must be valid UTF-8 text")
+	case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
+		f.Add(field, "must be valid UTF-8 text without NUL characters")
 	case n < min && min == 1:
 		f.Add(field, "is required")
 	case n < min:

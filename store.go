@@ -25,6 +25,11 @@ type Store interface {
 	SessionStore
 	RoomStore
 	RequestStore
+	MatchStore
+	MessageStore
+	HostMessageStore
+	NotificationStore
+	ReportStore
 	BlockStore
 
 	// Engine names the implementation: EngineSQLite or EnginePostgres.

@@ -24,11 +24,14 @@ type Options struct {
 	PasswordCost int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Broker wakes realtime streams; nil means no realtime.
+	Broker meetpin.Broker
 }
 
 // App is the use-case layer over a store.
 type App struct {
 	store      meetpin.Store
+	broker     meetpin.Broker
 	log        *slog.Logger
 	now        func() time.Time
 	sessionTTL time.Duration
@@ -40,7 +43,7 @@ type App struct {
 
 // New returns an App.
 func New(store meetpin.Store, log *slog.Logger, o Options) *App {
-	a := &App{store: store, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost}
+	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -126,7 +126,11 @@ func (a *App) openSession(ctx context.Context, u *meetpin.User) (*AuthResult, er
 
 // Logout ends the session of token everywhere.
 func (a *App) Logout(ctx context.Context, token string) error {
-	return a.store.DeleteSession(ctx, hashToken(token))
+	if err := a.store.DeleteSession(ctx, hashToken(token)); err != nil {
+		return err
+	}
+	a.publish(ctx, topicSession(hashToken(token)))
+	return nil
 }
 
 // Authenticate returns the user of a session token, EUNAUTHORIZED for an

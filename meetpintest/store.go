@@ -20,13 +20,19 @@ import (
 // parallel, so run it under -race.
 //
 // The subtests are grouped by aggregate: User, Session, Room, ListRooms,
-// Request, Block and Engine.
+// Request, Match, Message, HostMessage, Notification, Report, Block and
+// Engine.
 func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("User", func(t *testing.T) { t.Parallel(); testUsers(t, open) })
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSessions(t, open) })
 	t.Run("Room", func(t *testing.T) { t.Parallel(); testRooms(t, open) })
 	t.Run("ListRooms", func(t *testing.T) { t.Parallel(); testListRooms(t, open) })
 	t.Run("Request", func(t *testing.T) { t.Parallel(); testRequests(t, open) })
+	t.Run("Match", func(t *testing.T) { t.Parallel(); testMatches(t, open) })
+	t.Run("Message", func(t *testing.T) { t.Parallel(); testMessages(t, open) })
+	t.Run("HostMessage", func(t *testing.T) { t.Parallel(); testHostMessages(t, open) })
+	t.Run("Notification", func(t *testing.T) { t.Parallel(); testNotifications(t, open) })
+	t.Run("Report", func(t *testing.T) { t.Parallel(); testReports(t, open) })
 	t.Run("Block", func(t *testing.T) { t.Parallel(); testBlocks(t, open) })
 	t.Run("Engine", func(t *testing.T) { t.Parallel(); testEngine(t, open) })
 }

@@ -1,6 +1,8 @@
 package meetpintest
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -333,13 +335,15 @@ func testRequests(t *testing.T, open func(t *testing.T) meetpin.Store) {
 		assertEq(t, "second accept RoomFull", mustAccept(t, s, reqs[1].ID).RoomFull, true)
 		assertEq(t, "ParticipantsCount", mustRoom(t, s, room.ID).ParticipantsCount, 3)
 
+		// No place left: EROOMFULL (not ECONFLICT, which is for a request
+		// that is no longer pending), and the request stays pending.
 		_, err := s.AcceptRequest(ctx, reqs[2].ID, uuid.NewString(), now())
-		assertCode(t, err, meetpin.ECONFLICT)
+		assertCode(t, err, meetpin.EROOMFULL)
 		got, err := s.RequestByID(ctx, reqs[2].ID)
 		assertCode(t, err, "")
-		if got.Status == meetpin.RequestAccepted {
-			t.Errorf("the request refused for a full room is %s", got.Status)
-		}
+		assertRequest(t, "request refused for a full room", got, reqs[2])
+		_, err = s.MatchByRoomGuest(ctx, room.ID, reqs[2].RequesterID)
+		assertCode(t, err, meetpin.ENOTFOUND)
 		assertEq(t, "ParticipantsCount when full", mustRoom(t, s, room.ID).ParticipantsCount, 3)
 		assertEq(t, "refused requester Matches", mustStats(t, s, reqs[2].RequesterID).Matches, 0)
 		assertEq(t, "host Matches", mustStats(t, s, host.ID).Matches, 2)
@@ -367,7 +371,7 @@ func testRequests(t *testing.T, open func(t *testing.T) meetpin.Store) {
 			return err
 		})
 
-		var ok, conflict, full int
+		var ok, roomFull, full int
 		guests := map[string]bool{}
 		for i, err := range errs {
 			switch code := meetpin.ErrorCode(err); code {
@@ -384,14 +388,14 @@ func testRequests(t *testing.T, open func(t *testing.T) meetpin.Store) {
 				assertEq(t, "Match.GuestID", res.Match.GuestID, reqs[i].RequesterID)
 				assertEq(t, "Match.HostID", res.Match.HostID, host.ID)
 				guests[res.Match.GuestID] = true
-			case meetpin.ECONFLICT:
-				conflict++
+			case meetpin.EROOMFULL:
+				roomFull++
 			default:
 				t.Errorf("accept %d: unexpected error %v (code %s)", i, err, code)
 			}
 		}
 		assertEq(t, "accepted", ok, 3)
-		assertEq(t, "conflicts", conflict, n-3)
+		assertEq(t, "EROOMFULL refusals", roomFull, n-3)
 		assertEq(t, "results with RoomFull", full, 1)
 		assertEq(t, "distinct guests", len(guests), 3)
 		assertEq(t, "ParticipantsCount", mustRoom(t, s, room.ID).ParticipantsCount, 4)
@@ -410,6 +414,207 @@ func testRequests(t *testing.T, open func(t *testing.T) meetpin.Store) {
 		}
 		assertEq(t, "stored accepted requests", accepted, 3)
 	})
+
+	t.Run("ReapplyAfterCancel", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		room := mustCreateRoom(t, s, mustCreateUser(t, s))
+		requester := mustCreateUser(t, s)
+		first := mustCreateRequest(t, s, room, requester, func(r *meetpin.Request) { r.Message = ptr("first ask") })
+		if _, err := s.SetRequestStatus(ctx, first.ID, meetpin.RequestCancelled, now()); err != nil {
+			t.Fatalf("SetRequestStatus(cancelled): %v", err)
+		}
+
+		// A requester who cancelled may ask again: the cancelled request
+		// becomes pending again, with the new message, and keeps its id.
+		at := now().Add(time.Minute)
+		again := newRequest(room.ID, requester.ID, at)
+		newID := again.ID
+		again.Message = ptr("second ask")
+		assertCode(t, s.CreateRequest(ctx, again), "")
+		assertEq(t, "re-created request ID", again.ID, first.ID)
+		got, err := s.RequestByID(ctx, first.ID)
+		assertCode(t, err, "")
+		assertEq(t, "Status", got.Status, meetpin.RequestPending)
+		assertStrPtr(t, "Message", got.Message, again.Message)
+		assertEq(t, "RoomID", got.RoomID, room.ID)
+		assertEq(t, "RequesterID", got.RequesterID, requester.ID)
+		assertTime(t, "UpdatedAt", got.UpdatedAt, at)
+		// The id the caller proposed was not used for a second row.
+		_, err = s.RequestByID(ctx, newID)
+		assertCode(t, err, meetpin.ENOTFOUND)
+		reqs, err := s.RequestsByRoom(ctx, room.ID)
+		assertCode(t, err, "")
+		assertRequestIDs(t, "RequestsByRoom after re-apply", reqs, first.ID)
+
+		// Pending again: a further ask is a conflict; cancel and ask again
+		// without a message, which replaces (clears) the old one.
+		assertCode(t, s.CreateRequest(ctx, newRequest(room.ID, requester.ID, now())), meetpin.ECONFLICT)
+		if _, err := s.SetRequestStatus(ctx, first.ID, meetpin.RequestCancelled, now()); err != nil {
+			t.Fatalf("SetRequestStatus(cancelled) again: %v", err)
+		}
+		third := newRequest(room.ID, requester.ID, now().Add(2*time.Minute))
+		assertCode(t, s.CreateRequest(ctx, third), "")
+		assertEq(t, "third request ID", third.ID, first.ID)
+		got, err = s.RequestByID(ctx, first.ID)
+		assertCode(t, err, "")
+		assertEq(t, "Status after the third ask", got.Status, meetpin.RequestPending)
+		assertStrPtr(t, "Message after the third ask", got.Message, nil)
+
+		// The revived request is an ordinary pending request: it can be
+		// accepted.
+		res := mustAccept(t, s, first.ID)
+		assertEq(t, "Match.GuestID", res.Match.GuestID, requester.ID)
+		assertEq(t, "ParticipantsCount", mustRoom(t, s, room.ID).ParticipantsCount, 2)
+	})
+
+	t.Run("ReapplyClosed", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		room := mustCreateRoom(t, s, mustCreateUser(t, s))
+
+		rejected := mustCreateRequest(t, s, room, mustCreateUser(t, s), func(r *meetpin.Request) { r.Message = ptr("rejected") })
+		if _, err := s.SetRequestStatus(ctx, rejected.ID, meetpin.RequestRejected, rejected.UpdatedAt); err != nil {
+			t.Fatalf("SetRequestStatus(rejected): %v", err)
+		}
+		rejected.Status = meetpin.RequestRejected
+		accepted := mustCreateRequest(t, s, room, mustCreateUser(t, s), func(r *meetpin.Request) { r.Message = ptr("accepted") })
+		res := mustAccept(t, s, accepted.ID)
+
+		for _, tc := range []struct {
+			name string
+			want *meetpin.Request
+		}{{"rejected", rejected}, {"accepted", res.Request}} {
+			again := newRequest(room.ID, tc.want.RequesterID, now().Add(time.Minute))
+			againID := again.ID
+			again.Message = ptr("let me in")
+			assertCode(t, s.CreateRequest(ctx, again), meetpin.ECONFLICT)
+			got, err := s.RequestByID(ctx, tc.want.ID)
+			assertCode(t, err, "")
+			assertRequest(t, tc.name+" request after a refused re-apply", got, tc.want)
+			_, err = s.RequestByID(ctx, againID)
+			assertCode(t, err, meetpin.ENOTFOUND)
+		}
+		assertEq(t, "ParticipantsCount", mustRoom(t, s, room.ID).ParticipantsCount, 2)
+	})
+
+	t.Run("ConcurrentReapply", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		room := mustCreateRoom(t, s, mustCreateUser(t, s))
+		requester := mustCreateUser(t, s)
+		first := mustCreateRequest(t, s, room, requester)
+		if _, err := s.SetRequestStatus(ctx, first.ID, meetpin.RequestCancelled, now()); err != nil {
+			t.Fatalf("SetRequestStatus(cancelled): %v", err)
+		}
+		// Many asks at once revive the cancelled request exactly once; the
+		// others find it pending.
+		const n = 10
+		reqs := make([]*meetpin.Request, n)
+		for i := range reqs {
+			reqs[i] = newRequest(room.ID, requester.ID, now())
+			reqs[i].Message = ptr(fmt.Sprintf("ask %d", i))
+		}
+		errs := together(n, func(i int) error { return s.CreateRequest(ctx, reqs[i]) })
+		codes := countCodes(errs)
+		assertEq(t, "revived", codes[""], 1)
+		assertEq(t, "conflicts", codes[meetpin.ECONFLICT], n-1)
+		winner := -1
+		for i, err := range errs {
+			if err == nil {
+				winner = i
+				assertEq(t, "winner's ID", reqs[i].ID, first.ID)
+			}
+		}
+		got, err := s.RequestByID(ctx, first.ID)
+		assertCode(t, err, "")
+		assertEq(t, "Status", got.Status, meetpin.RequestPending)
+		if winner >= 0 {
+			assertStrPtr(t, "Message", got.Message, reqs[winner].Message)
+		}
+		all, err := s.RequestsByRoom(ctx, room.ID)
+		assertCode(t, err, "")
+		assertRequestIDs(t, "RequestsByRoom", all, first.ID)
+	})
+
+	t.Run("ListByRequesterAndRoom", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		host := mustCreateUser(t, s)
+		r1, r2, r3 := mustCreateRoom(t, s, host), mustCreateRoom(t, s, host), mustCreateRoom(t, s, host)
+		alice, bob := mustCreateUser(t, s), mustCreateUser(t, s)
+		base := now().Add(-time.Hour)
+		at := func(min int) func(*meetpin.Request) {
+			return func(r *meetpin.Request) {
+				r.CreatedAt = base.Add(time.Duration(min) * time.Minute)
+				r.UpdatedAt = r.CreatedAt
+			}
+		}
+		a1 := mustCreateRequest(t, s, r1, alice, at(1))
+		a3 := mustCreateRequest(t, s, r3, alice, at(3))
+		a2 := mustCreateRequest(t, s, r2, alice, at(2))
+		b1 := mustCreateRequest(t, s, r1, bob, at(5))
+		b2 := mustCreateRequest(t, s, r2, bob, at(0))
+		if _, err := s.SetRequestStatus(ctx, a2.ID, meetpin.RequestRejected, now()); err != nil {
+			t.Fatalf("SetRequestStatus: %v", err)
+		}
+
+		got, err := s.RequestsByRequester(ctx, alice.ID)
+		assertCode(t, err, "")
+		assertRequestIDs(t, "RequestsByRequester(alice)", got, a3.ID, a2.ID, a1.ID)
+		if len(got) == 3 {
+			assertRequest(t, "alice's newest", got[0], a3)
+			assertEq(t, "alice's rejected request Status", got[1].Status, meetpin.RequestRejected)
+		}
+		got, err = s.RequestsByRequester(ctx, bob.ID)
+		assertCode(t, err, "")
+		assertRequestIDs(t, "RequestsByRequester(bob)", got, b1.ID, b2.ID)
+
+		got, err = s.RequestsByRoom(ctx, r1.ID)
+		assertCode(t, err, "")
+		assertRequestIDs(t, "RequestsByRoom(r1)", got, b1.ID, a1.ID)
+		if len(got) == 2 {
+			assertRequest(t, "r1's newest", got[0], b1)
+		}
+		got, err = s.RequestsByRoom(ctx, r2.ID)
+		assertCode(t, err, "")
+		assertRequestIDs(t, "RequestsByRoom(r2)", got, a2.ID, b2.ID)
+		got, err = s.RequestsByRoom(ctx, r3.ID)
+		assertCode(t, err, "")
+		assertRequestIDs(t, "RequestsByRoom(r3)", got, a3.ID)
+
+		// The host asked for nothing; unknown and malformed ids have
+		// nothing.
+		for _, id := range []string{host.ID, uuid.NewString(), malformedID} {
+			got, err = s.RequestsByRequester(ctx, id)
+			assertCode(t, err, "")
+			assertRequestIDs(t, "RequestsByRequester("+id+")", got)
+		}
+		for _, id := range []string{mustCreateRoom(t, s, host).ID, uuid.NewString(), malformedID} {
+			got, err = s.RequestsByRoom(ctx, id)
+			assertCode(t, err, "")
+			assertRequestIDs(t, "RequestsByRoom("+id+")", got)
+		}
+	})
+}
+
+// assertRequestIDs checks the ids of requests, in order.
+func assertRequestIDs(t *testing.T, what string, got []*meetpin.Request, want ...string) {
+	t.Helper()
+	ids := make([]string, len(got))
+	for i, r := range got {
+		ids[i] = r.ID
+	}
+	if want == nil {
+		want = []string{}
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("%s = %q, want %q", what, ids, want)
+	}
 }
 
 // assertRequest compares every field of a request.

@@ -29,39 +29,30 @@ func (db *DB) DeleteBlock(ctx context.Context, blockerID, blockedID string) erro
 	return dbError(err, "block")
 }
 
-// ListBlocks lists the blocks made by blockerID, newest first; none for an
-// id that is not a UUID.
+// ListBlocks lists the blocks made by blockerID, newest first. A
+// malformed id has made none.
 func (db *DB) ListBlocks(ctx context.Context, blockerID string) ([]*meetpin.Block, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT blocker_uid, blocked_uid, created_at
 		FROM blocked_users
 		WHERE blocker_uid = $1
 		ORDER BY created_at DESC, blocked_uid`, blockerID)
-	if err != nil {
-		return nil, dbError(err, "user")
-	}
-	blocks, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*meetpin.Block, error) {
+	blocks, err := collect(rows, err, func(row pgx.Row) (*meetpin.Block, error) {
 		var b meetpin.Block
 		err := row.Scan(&b.BlockerID, &b.BlockedID, &b.CreatedAt)
 		b.CreatedAt = ms(b.CreatedAt)
 		return &b, err
 	})
-	if malformedID(err) {
-		return []*meetpin.Block{}, nil
-	}
-	return blocks, dbError(err, "user")
+	return blocks, listError(err, "user")
 }
 
-// IsBlocked reports whether either user blocked the other; an id that is
-// not a UUID names no one, who blocked no one.
+// IsBlocked reports whether either user blocked the other. A malformed id
+// blocked no one and was blocked by no one.
 func (db *DB) IsBlocked(ctx context.Context, a, b string) (bool, error) {
 	var blocked bool
 	err := db.pool.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM blocked_users
 			WHERE (blocker_uid = $1 AND blocked_uid = $2) OR (blocker_uid = $2 AND blocked_uid = $1))`,
 		a, b).Scan(&blocked)
-	if malformedID(err) {
-		return false, nil
-	}
-	return blocked, dbError(err, "user")
+	return blocked, listError(err, "user")
 }

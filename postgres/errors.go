@@ -41,6 +41,19 @@ var constraintMessages = map[string]string{
 	"blocked_users_blocker_uid_fkey":     "user not found",
 	"blocked_users_blocked_uid_fkey":     "user not found",
 	"blocked_users_check":                "cannot block yourself",
+	"messages_match_id_fkey":             "match not found",
+	"messages_sender_uid_fkey":           "user not found",
+	"host_messages_pkey":                 "message already exists",
+	"host_messages_room_id_fkey":         "room not found",
+	"host_messages_sender_uid_fkey":      "user not found",
+	"host_messages_receiver_uid_fkey":    "user not found",
+	"host_messages_check":                "cannot message yourself",
+	"notifications_user_id_fkey":         "user not found",
+	"reports_pkey":                       "report already exists",
+	"reports_reporter_uid_fkey":          "user not found",
+	"reports_target_uid_fkey":            "user not found",
+	"reports_room_id_fkey":               "room not found",
+	"reports_check":                      "cannot report yourself",
 }
 
 // dbError turns err into a domain error when the data decides it: a missing
@@ -73,12 +86,23 @@ func dbError(err error, what string) error {
 	return fmt.Errorf("postgres: %s: %w", what, err)
 }
 
-// malformedID reports whether PostgreSQL refused err's statement for an id
-// that is not a UUID. To a list or a test of existence such an id is an
-// unknown id, which matches nothing.
-func malformedID(err error) bool {
+// malformed reports whether PostgreSQL refused a parameter's text, as it
+// does for an id that is not a uuid. Lookups turn that into ENOTFOUND
+// (dbError); lists, counts and existence checks treat it as matching
+// nothing, as SQLite does, where such an id is only a string no row has.
+func malformed(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == invalidTextRepresentation
+}
+
+// listError is dbError for a list, a count or an existence check, where a
+// malformed id is no error but matches nothing: the caller returns its
+// zero result (an empty list, 0, false) with the nil error.
+func listError(err error, what string) error {
+	if malformed(err) {
+		return nil
+	}
+	return dbError(err, what)
 }
 
 // notFound is the ENOTFOUND error for a missing what.

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -89,28 +90,23 @@ func reason(err error) string {
 	if errors.As(err, &pgErr) {
 		return pgErr.Message
 	}
-	return strings.Join(strings.Fields(leaf(err).Error()), " ")
+	for u := unwrapOne(err); u != nil; u = unwrapOne(err) {
+		err = u
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
-// leaf follows err's chain down to its innermost error, taking the first
-// branch of a joined error (pgx joins the failures of each address it
-// tried).
-func leaf(err error) error {
-	for {
-		switch e := err.(type) {
-		case interface{ Unwrap() error }:
-			if next := e.Unwrap(); next != nil {
-				err = next
-				continue
-			}
-		case interface{ Unwrap() []error }:
-			if errs := e.Unwrap(); len(errs) > 0 {
-				err = errs[0]
-				continue
-			}
+// unwrapOne is errors.Unwrap that also follows a joined error, to its
+// last part: pgx joins the errors of its attempts (with TLS, then
+// without), and the last one is the most telling.
+func unwrapOne(err error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		if errs := j.Unwrap(); len(errs) > 0 {
+			return errs[len(errs)-1]
 		}
-		return err
+		return nil
 	}
+	return errors.Unwrap(err)
 }
 
 // Migrator returns the migrator of the embedded PostgreSQL migrations.
@@ -164,4 +160,32 @@ func msPtr(t *time.Time) *time.Time {
 	}
 	v := ms(*t)
 	return &v
+}
+
+// limitArg is a LIMIT argument with SQLite's meaning: a negative limit is
+// no limit (NULL), where PostgreSQL would refuse it.
+func limitArg(limit int) any {
+	if limit < 0 {
+		return nil
+	}
+	return limit
+}
+
+// offsetArg is an OFFSET argument with SQLite's meaning: a negative offset
+// is none, where PostgreSQL would refuse it.
+func offsetArg(offset int) int { return max(offset, 0) }
+
+// collect scans every row of a query with scan, or passes the query's
+// error on. The slice is never nil, so that an empty list stays [] in
+// JSON, even when an error (which may mean "matches nothing", see
+// listError) comes with it.
+func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row) (T, error)) ([]T, error) {
+	if err != nil {
+		return []T{}, err
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
+	if err != nil {
+		return []T{}, err
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,16 +10,38 @@ import (
 	"meetpin"
 )
 
-// CreateRequest inserts r as a pending request. ECONFLICT when the
-// requester already has a request for the room, ENOTFOUND when the room or
-// the requester does not exist.
+// CreateRequest inserts r as a pending request. A requester who cancelled
+// may ask again: the cancelled request becomes pending again, with the new
+// message and updated_at, and r.ID and r.CreatedAt are set to its id and
+// first creation time. ECONFLICT when the requester already has a pending,
+// accepted or rejected request for the room, ENOTFOUND when the room or the
+// requester does not exist.
+//
+// Reading the existing request and then inserting or updating would race
+// under READ COMMITTED: two concurrent asks could both find the cancelled
+// request and both revive it, or both find none and one fail on the unique
+// key. INSERT … ON CONFLICT decides in one statement, on the unique index
+// itself: either the row is inserted, or the existing row is locked and
+// updated if — re-checked on its latest version, after any concurrent
+// revival committed — it is cancelled. When it is not, no row comes back.
 func (db *DB) CreateRequest(ctx context.Context, r *meetpin.Request) error {
-	r.Status = meetpin.RequestPending
-	_, err := db.pool.Exec(ctx, `
+	var id string
+	var created time.Time
+	err := db.pool.QueryRow(ctx, `
 		INSERT INTO requests (id, room_id, requester_uid, message, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		r.ID, r.RoomID, r.RequesterID, r.Message, r.Status, ms(r.CreatedAt), ms(r.UpdatedAt))
-	return dbError(err, "room")
+		VALUES ($1, $2, $3, $4, 'pending', $5, $6)
+		ON CONFLICT (room_id, requester_uid) DO UPDATE
+			SET status = 'pending', message = EXCLUDED.message, updated_at = EXCLUDED.updated_at
+			WHERE requests.status = 'cancelled'
+		RETURNING id, created_at`,
+		r.ID, r.RoomID, r.RequesterID, r.Message, ms(r.CreatedAt), ms(r.UpdatedAt)).Scan(&id, &created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return meetpin.Errorf(meetpin.ECONFLICT, "already requested to join this room")
+	} else if err != nil {
+		return dbError(err, "room")
+	}
+	r.ID, r.Status, r.CreatedAt = id, meetpin.RequestPending, ms(created)
+	return nil
 }
 
 // requestColumns are the columns scanRequest reads.
@@ -37,6 +60,24 @@ func scanRequest(row pgx.Row) (*meetpin.Request, error) {
 func (db *DB) RequestByID(ctx context.Context, id string) (*meetpin.Request, error) {
 	r, err := scanRequest(db.pool.QueryRow(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = $1`, id))
 	return r, dbError(err, "request")
+}
+
+// RequestsByRequester lists a user's requests, newest first.
+func (db *DB) RequestsByRequester(ctx context.Context, requesterID string) ([]*meetpin.Request, error) {
+	return db.listRequests(ctx, `requester_uid = $1`, requesterID)
+}
+
+// RequestsByRoom lists a room's requests, newest first.
+func (db *DB) RequestsByRoom(ctx context.Context, roomID string) ([]*meetpin.Request, error) {
+	return db.listRequests(ctx, `room_id = $1`, roomID)
+}
+
+// listRequests lists the requests where holds for arg, newest first. A
+// malformed id matches none.
+func (db *DB) listRequests(ctx context.Context, where, arg string) ([]*meetpin.Request, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+requestColumns+` FROM requests WHERE `+where+` ORDER BY created_at DESC, id`, arg)
+	reqs, err := collect(rows, err, scanRequest)
+	return reqs, listError(err, "request")
 }
 
 // lockRequest reads the request with id and locks it until the end of tx.
@@ -62,8 +103,8 @@ func errNotPending() error {
 // run one after the other and each counts the places the previous ones
 // took. The lock is FOR NO KEY UPDATE: new requests for the room, whose
 // foreign key check takes a KEY SHARE lock on it, are not held up.
-// ECONFLICT "room is full" when no place is left, ECONFLICT when the
-// request is no longer pending, ENOTFOUND when absent.
+// EROOMFULL when no place is left, ECONFLICT when the request is no longer
+// pending, ENOTFOUND when absent.
 func (db *DB) AcceptRequest(ctx context.Context, id, matchID string, now time.Time) (*meetpin.AcceptResult, error) {
 	now = ms(now)
 	var res *meetpin.AcceptResult
@@ -88,7 +129,7 @@ func (db *DB) AcceptRequest(ctx context.Context, id, matchID string, now time.Ti
 		if err != nil {
 			return err
 		} else if accepted >= maxPeople-1 {
-			return meetpin.Errorf(meetpin.ECONFLICT, "room is full")
+			return meetpin.Errorf(meetpin.EROOMFULL, "room is full")
 		}
 		if err := setStatus(ctx, tx, req, meetpin.RequestAccepted, now); err != nil {
 			return err

@@ -144,19 +144,29 @@ func acceptedCount(ctx context.Context, tx pgx.Tx, roomID string) (n int, err er
 	return n, err
 }
 
-// ListRooms returns one page of the rooms f selects and how many rooms it
-// selects in all. Rooms boosted at f.Now come first, the latest boost_until
-// first, then the others, newest first.
+// ListRooms returns one page of the rooms f selects, in map order, and
+// how many rooms it selects in all. A viewer id that is not a uuid is an
+// unknown viewer, who blocked no one and whom no one blocked.
 func (db *DB) ListRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.Room, int, error) {
+	rooms, total, err := db.listRooms(ctx, f)
+	if malformed(err) && f.ViewerID != "" {
+		// PostgreSQL refused the viewer id, the only parameter it parses
+		// from text; list as for an anonymous viewer.
+		f.ViewerID = ""
+		rooms, total, err = db.listRooms(ctx, f)
+	}
+	if err != nil {
+		return nil, 0, dbError(err, "room")
+	}
+	return rooms, total, nil
+}
+
+// listRooms is ListRooms with the database's errors.
+func (db *DB) listRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.Room, int, error) {
 	where, args := roomFilter(f)
 	var total int
-	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM rooms r WHERE `+where, args).Scan(&total)
-	if malformedID(err) && f.ViewerID != "" {
-		// A viewer id that is not a UUID names no one, who blocked no one.
-		f.ViewerID = ""
-		return db.ListRooms(ctx, f)
-	} else if err != nil {
-		return nil, 0, dbError(err, "room")
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM rooms r WHERE `+where, args).Scan(&total); err != nil {
+		return nil, 0, err
 	}
 	args["limit"], args["offset"] = f.Limit, f.Offset
 	rows, err := db.pool.Query(ctx, `
@@ -165,9 +175,9 @@ func (db *DB) ListRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.R
 		WHERE `+where+`
 		ORDER BY CASE WHEN r.boost_until > @now THEN r.boost_until END DESC NULLS LAST, r.created_at DESC, r.id
 		LIMIT @limit OFFSET @offset`, args)
-	rooms, err := collectRooms(rows, err)
+	rooms, err := collect(rows, err, scanRoom)
 	if err != nil {
-		return nil, 0, dbError(err, "room")
+		return nil, 0, err
 	}
 	return rooms, total, nil
 }
@@ -207,26 +217,14 @@ func roomFilter(f meetpin.RoomFilter) (string, pgx.NamedArgs) {
 	return strings.Join(where, " AND "), args
 }
 
-// RoomsByHost lists every room hostID hosts, latest start first; none for
-// an id that is not a UUID.
+// RoomsByHost lists every room hostID hosts, latest start first. A
+// malformed id hosts none.
 func (db *DB) RoomsByHost(ctx context.Context, hostID string) ([]*meetpin.Room, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT `+roomColumns+`
 		FROM rooms r JOIN profiles p ON p.uid = r.host_uid
 		WHERE r.host_uid = $1
 		ORDER BY r.start_at DESC, r.id`, hostID)
-	rooms, err := collectRooms(rows, err)
-	if malformedID(err) {
-		return []*meetpin.Room{}, nil
-	}
-	return rooms, dbError(err, "user")
-}
-
-// collectRooms scans every row of a query that selected roomColumns, or
-// passes its error on.
-func collectRooms(rows pgx.Rows, err error) ([]*meetpin.Room, error) {
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*meetpin.Room, error) { return scanRoom(row) })
+	rooms, err := collect(rows, err, scanRoom)
+	return rooms, listError(err, "user")
 }

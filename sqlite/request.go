@@ -99,7 +99,7 @@ func (db *DB) AcceptRequest(ctx context.Context, id, matchID string, now time.Ti
 			return mapErr(err, "room not found")
 		}
 		if accepted >= maxPeople-1 {
-			return meetpin.Errorf(meetpin.ECONFLICT, "room is full")
+			return meetpin.Errorf(meetpin.EROOMFULL, "room is full")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = 'accepted', updated_at = ? WHERE id = ?`, ms(now), id); err != nil {
 			return err

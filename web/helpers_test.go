@@ -16,6 +16,7 @@ import (
 	"meetpin"
 	"meetpin/app"
 	"meetpin/config"
+	"meetpin/inmem"
 	"meetpin/postgres/postgrestest"
 	"meetpin/sqlite/sqlitetest"
 	"meetpin/web"
@@ -52,11 +53,20 @@ func newServer(t *testing.T, store meetpin.Store) *testServer {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	a := app.New(store, log, app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour})
-	srv := web.New(web.Options{Log: log, Config: cfg, App: a, Store: store, MediaDir: t.TempDir()})
+	broker := inmem.NewBroker()
+	t.Cleanup(func() { broker.Close() })
+	a := app.New(store, log, app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour, Broker: broker})
+	srv := web.New(web.Options{Log: log, Config: cfg, App: a, Store: store, MediaDir: t.TempDir(), Broker: broker, Heartbeat: time.Second})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}
+}
+
+// with returns the server bound to a subtest, so failures land there.
+func (s *testServer) with(t *testing.T) *testServer {
+	c := *s
+	c.t = t
+	return &c
 }
 
 // reply is a decoded API answer.

@@ -32,6 +32,41 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "PATCH /api/rooms/{id}", requireUser(s, s.handleRoomPatch))
 	s.handle(mux, "DELETE /api/rooms/{id}", requireUser(s, s.handleRoomDelete))
 
+	s.handle(mux, "GET /api/rooms/{id}/requests", requireUser(s, s.handleRoomRequests))
+
+	// Join requests and matches.
+	s.handle(mux, "POST /api/requests", requireUser(s, s.handleRequestCreate))
+	s.handle(mux, "GET /api/requests/my", requireUser(s, s.handleRequestsMine))
+	s.handle(mux, "PATCH /api/requests/{id}", requireUser(s, s.handleRequestDecide))
+	s.handle(mux, "DELETE /api/requests/{id}", requireUser(s, s.handleRequestCancel))
+	s.handle(mux, "GET /api/matches/my", requireUser(s, s.handleMatchesMine))
+
+	// Chat.
+	s.handle(mux, "GET /api/matches/{id}/messages", requireUser(s, s.handleMessageList))
+	s.handle(mux, "POST /api/matches/{id}/messages", requireUser(s, s.handleMessagePost))
+	s.handle(mux, "POST /api/matches/{id}/read", requireUser(s, s.handleMatchRead))
+	s.handle(mux, "GET /api/matches/{id}/events", requireUser(s, s.handleMatchEvents))
+
+	// Host messages.
+	s.handle(mux, "POST /api/host-messages", requireUser(s, s.handleHostMessageSend))
+	s.handle(mux, "GET /api/host-messages", requireUser(s, s.handleHostMessageList))
+	s.handle(mux, "GET /api/host-messages/{id}", requireUser(s, s.handleHostMessageGet))
+	s.handle(mux, "PATCH /api/host-messages/{id}/read", requireUser(s, s.handleHostMessageRead))
+
+	// Notifications.
+	s.handle(mux, "GET /api/notifications", requireUser(s, s.handleNotificationList))
+	s.handle(mux, "GET /api/notifications/stream", requireUser(s, s.handleNotificationStream))
+	s.handle(mux, "POST /api/notifications/read-all", requireUser(s, s.handleNotificationReadAll))
+	s.handle(mux, "PATCH /api/notifications/{id}/read", requireUser(s, s.handleNotificationRead))
+	s.handle(mux, "DELETE /api/notifications/{id}", requireUser(s, s.handleNotificationDelete))
+
+	// Blocks and reports.
+	s.handle(mux, "POST /api/block", requireUser(s, s.handleBlockCreate))
+	s.handle(mux, "GET /api/block", requireUser(s, s.handleBlockList))
+	s.handle(mux, "DELETE /api/block/{uid}", requireUser(s, s.handleBlockDelete))
+	s.handle(mux, "POST /api/reports", requireUser(s, s.handleReportCreate))
+	s.handle(mux, "GET /api/reports", requireUser(s, s.handleReportsMine))
+
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
 

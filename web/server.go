@@ -27,19 +27,27 @@ type Options struct {
 	Store    meetpin.Store
 	Schema   SchemaChecker
 	MediaDir string // where uploaded files live
+	// Broker wakes event streams; nil means streams only poll.
+	Broker meetpin.Broker
+	// Heartbeat is the interval of stream heartbeats and polls (default 15s).
+	Heartbeat time.Duration
 }
 
 // Server is the HTTP handler of one meetpin process.
 type Server struct {
-	log     *slog.Logger
-	cfg     config.Config
-	app     *app.App
-	store   meetpin.Store
-	schema  SchemaChecker
-	media   string
-	csrf    *http.CrossOriginProtection
-	started time.Time
-	handler http.Handler
+	log    *slog.Logger
+	cfg    config.Config
+	app    *app.App
+	store  meetpin.Store
+	schema SchemaChecker
+	media  string
+	broker meetpin.Broker
+	csrf   *http.CrossOriginProtection
+	// heartbeat is the interval of stream pings and safety-net polls.
+	heartbeat time.Duration
+	sseOpen   atomic.Int64
+	started   time.Time
+	handler   http.Handler
 
 	draining atomic.Bool
 	closing  chan struct{} // closed by Drain
@@ -52,6 +60,10 @@ func New(o Options) *Server {
 	s := &Server{
 		log: o.Log, cfg: o.Config, app: o.App, store: o.Store, schema: o.Schema, media: o.MediaDir,
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
+		broker: o.Broker, heartbeat: o.Heartbeat,
+	}
+	if s.heartbeat <= 0 {
+		s.heartbeat = 15 * time.Second
 	}
 	if o.Config.SiteURL != "" {
 		s.csrf.AddTrustedOrigin(o.Config.SiteURL)

@@ -366,7 +366,7 @@ func TestCSRFSiteURL(t *testing.T) {
 	})
 }
 
-func mustJSON(t *testing.T, v any) string {
+func mustJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -105,7 +105,7 @@ func (s *testServer) request(method, path, contentType string, body io.Reader, h
 
 // wantError checks the shape every error answer has: JSON, and exactly
 // {"ok":false,"code":…,"message":…} (plus "fields" for validation).
-func (r *reply) wantError(t *testing.T, status int, code string) *reply {
+func (r *reply) wantError(t testing.TB, status int, code string) *reply {
 	t.Helper()
 	r.want(t, status, code)
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {

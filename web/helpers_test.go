@@ -37,14 +37,14 @@ func engines(t *testing.T, fn func(t *testing.T, store meetpin.Store)) {
 
 // testServer is a real meetpin HTTP server on a loopback port.
 type testServer struct {
-	t     *testing.T
+	t     testing.TB
 	URL   string
 	App   *app.App
 	Store meetpin.Store
 	Srv   *web.Server
 }
 
-func newServer(t *testing.T, store meetpin.Store) *testServer {
+func newServer(t testing.TB, store meetpin.Store) *testServer {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
 		return map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}[k]
@@ -81,7 +81,7 @@ type reply struct {
 }
 
 // into decodes the data of a reply.
-func (r *reply) into(t *testing.T, v any) {
+func (r *reply) into(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Data, v); err != nil {
 		t.Fatalf("decoding data %s: %v", r.Data, err)
@@ -132,7 +132,7 @@ func (s *testServer) do(req *http.Request) *reply {
 }
 
 // want fails unless the reply has the status (and, for errors, the code).
-func (r *reply) want(t *testing.T, status int, code string) *reply {
+func (r *reply) want(t testing.TB, status int, code string) *reply {
 	t.Helper()
 	if r.Status != status || r.Code != code {
 		t.Fatalf("got %d %q (%s), want %d %q", r.Status, r.Code, r.Raw, status, code)

@@ -20,7 +20,7 @@ type sse struct {
 
 // stream is an open event stream read by a goroutine.
 type stream struct {
-	t      *testing.T
+	t      testing.TB
 	events chan sse
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -128,7 +128,7 @@ func (st *stream) close() {
 	<-st.done
 }
 
-func decodeJSON[T any](t *testing.T, s string) T {
+func decodeJSON[T any](t testing.TB, s string) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal([]byte(s), &v); err != nil {

@@ -26,18 +26,37 @@ const pingTimeout = 3 * time.Second
 // checking within a few seconds that the server answers. Its errors are one
 // line long and never contain the password. The caller closes the client.
 func Open(ctx context.Context, url string) (*goredis.Client, error) {
+	client, err := NewClient(url)
+	if err != nil {
+		return nil, err
+	}
+	if err := Ping(ctx, client); err != nil {
+		client.Close()
+		return nil, err
+	}
+	return client, nil
+}
+
+// NewClient returns a client of the Redis server at url without contacting
+// it: a server that starts with Redis down runs degraded and recovers when
+// Redis comes back.
+func NewClient(url string) (*goredis.Client, error) {
 	opt, err := goredis.ParseURL(url)
 	if err != nil {
 		return nil, errors.New("redis: invalid URL: " + parseProblem(err))
 	}
-	client := goredis.NewClient(opt)
+	return goredis.NewClient(opt), nil
+}
+
+// Ping checks within a few seconds that the client's server answers; its
+// error is one line without the password.
+func Ping(ctx context.Context, client *goredis.Client) error {
 	pingCtx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
 	if err := client.Ping(pingCtx).Err(); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("redis: cannot connect to %s: %s", opt.Addr, reason(err))
+		return fmt.Errorf("redis: cannot connect to %s: %s", client.Options().Addr, reason(err))
 	}
-	return client, nil
+	return nil
 }
 
 // parseProblem says what is wrong with a URL that go-redis refused without

@@ -62,14 +62,20 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return errors.New("the database schema is outdated and MEETPIN_AUTO_MIGRATE=false: run `meetpin migrate up` first")
 	}
 
-	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL})
+	deps, err := openDeps(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer deps.Close()
+
+	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker})
 	if *demo {
 		if err := seed.DemoIfEmpty(ctx, a, log); err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)
 		}
 	}
 	srv := web.New(web.Options{
-		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"),
+		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
 		Schema: func(ctx context.Context) (bool, error) {
 			pending, err := m.Pending(ctx)
 			return !pending, err

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"meetpin"
+	"meetpin/config"
+	"meetpin/inmem"
+	"meetpin/redis"
+)
+
+// deps are the shared-state services: in-process by default, on Redis when
+// REDIS_URL is set, so that replicas share them.
+type deps struct {
+	redis  *goredis.Client // nil without REDIS_URL
+	broker meetpin.Broker
+}
+
+// openDeps builds the services of cfg. A Redis that does not answer at start
+// is logged, not fatal: the service runs degraded and recovers by itself.
+func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, error) {
+	d := &deps{}
+	if cfg.RedisURL == "" {
+		d.broker = inmem.NewBroker()
+		return d, nil
+	}
+	client, err := redis.NewClient(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := redis.Ping(ctx, client); err != nil {
+		log.Warn("redis unreachable at start: running degraded until it answers", slog.String("error", err.Error()))
+	}
+	d.redis = client
+	d.broker = redis.NewBroker(client, log)
+	return d, nil
+}
+
+// Close stops the services, the broker before its Redis client.
+func (d *deps) Close() error {
+	var errs []error
+	if d.broker != nil {
+		errs = append(errs, d.broker.Close())
+	}
+	if d.redis != nil {
+		errs = append(errs, d.redis.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -71,9 +71,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/notifications/read-all", nil, []try{{"anon", 401, "UNAUTHORIZED"}, {"stranger", 200, ""}, {"guest", 200, ""}, {"host", 200, ""}}},
 		{"POST", "/api/host-messages", func(f *fixture) any { return map[string]any{"roomId": f.room, "message": "hi"} },
 			[]try{{"anon", 401, "UNAUTHORIZED"}, {"host", 400, "VALIDATION_ERROR"}, {"stranger", 201, ""}, {"guest", 201, ""}}},
-		{"POST", "/api/host-messages", func(f *fixture) any { return map[string]any{"roomId": f.room, "message": "hi", "receiverId": f.stranger.ID} },
+		{"POST", "/api/host-messages", func(f *fixture) any {
+			return map[string]any{"roomId": f.room, "message": "hi", "receiverId": f.stranger.ID}
+		},
 			[]try{{"host", 403, "FORBIDDEN"}, {"guest", 403, "FORBIDDEN"}}},
-		{"POST", "/api/host-messages", func(f *fixture) any { return map[string]any{"roomId": f.room, "message": "reply", "receiverId": f.guest.ID} },
+		{"POST", "/api/host-messages", func(f *fixture) any {
+			return map[string]any{"roomId": f.room, "message": "reply", "receiverId": f.guest.ID}
+		},
 			[]try{{"stranger", 403, "FORBIDDEN"}, {"host", 201, ""}}},
 		{"GET", "/api/host-messages", nil, []try{{"anon", 401, "UNAUTHORIZED"}, {"stranger", 200, ""}, {"guest", 200, ""}, {"host", 200, ""}}},
 		{"GET", "/api/host-messages/{hm}", nil, []try{{"anon", 401, "UNAUTHORIZED"}, {"stranger", 404, "NOT_FOUND"}, {"guest", 200, ""}, {"host", 200, ""}}},
@@ -82,7 +86,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			[]try{{"anon", 401, "UNAUTHORIZED"}, {"host", 400, "VALIDATION_ERROR"}, {"stranger", 201, ""}}},
 		{"GET", "/api/block", nil, []try{{"anon", 401, "UNAUTHORIZED"}, {"stranger", 200, ""}, {"guest", 200, ""}, {"host", 200, ""}}},
 		{"DELETE", "/api/block/{host}", nil, []try{{"anon", 401, "UNAUTHORIZED"}, {"stranger", 404, "NOT_FOUND"}}},
-		{"POST", "/api/reports", func(f *fixture) any { return map[string]any{"target_uid": f.host.ID, "reason": "불쾌한 메시지를 보냈어요"} },
+		{"POST", "/api/reports", func(f *fixture) any {
+			return map[string]any{"target_uid": f.host.ID, "reason": "불쾌한 메시지를 보냈어요"}
+		},
 			[]try{{"anon", 401, "UNAUTHORIZED"}, {"host", 400, "VALIDATION_ERROR"}, {"stranger", 201, ""}, {"stranger", 409, "CONFLICT"}}},
 		{"GET", "/api/reports", nil, []try{{"anon", 401, "UNAUTHORIZED"}, {"stranger", 200, ""}}},
 		{"PATCH", "/api/rooms/{room}", func(*fixture) any { return map[string]any{"title": "new"} },

@@ -224,3 +224,65 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestDemoRefusedInProduction(t *testing.T) {
+	prod := map[string]string{
+		"MEETPIN_ENV": "production", "SITE_URL": "https://meetpin.example", "MEETPIN_DATA_DIR": t.TempDir(),
+		"ADMIN_TOKEN": "0123456789abcdef0123", "CRON_SECRET": "0123456789abcdef0123", "MEETPIN_ADDR": "127.0.0.1:0",
+	}
+	if code, _, errs := runCmd(t, prod, "serve", "--demo"); code != 1 || !strings.Contains(errs, "production") {
+		t.Fatalf("serve --demo in production: %d %q", code, errs)
+	}
+	if code, _, errs := runCmd(t, prod, "seed", "--demo"); code != 1 || !strings.Contains(errs, "production") {
+		t.Fatalf("seed --demo in production: %d %q", code, errs)
+	}
+}
+
+// TestUserCreateAdmin makes an admin from the shell; the account can log in
+// with the printed password and has the admin role.
+func TestUserCreateAdmin(t *testing.T) {
+	env := map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}
+	code, out, errs := runCmd(t, env, "user", "create", "--admin", "--email", "Boss@Example.com", "--nickname", "boss")
+	if code != 0 || !strings.Contains(out, "created admin boss@example.com") {
+		t.Fatalf("user create: %d %q %q", code, out, errs)
+	}
+	var password string
+	for _, line := range strings.Split(out, "\n") {
+		if p, ok := strings.CutPrefix(line, "password: "); ok {
+			password = p
+		}
+	}
+	if len(password) < 16 {
+		t.Fatalf("no generated password in %q", out)
+	}
+	// The same email again is refused with a clear message.
+	if code, _, errs := runCmd(t, env, "user", "create", "--email", "boss@example.com", "--nickname", "boss2"); code != 1 || !strings.Contains(errs, "already in use") {
+		t.Fatalf("duplicate: %d %q", code, errs)
+	}
+	// Log in through a real server.
+	addr := freeAddr(t)
+	env["MEETPIN_ADDR"] = addr
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var sout, serr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"meetpin", "serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &sout, &serr)
+	}()
+	waitFor(t, "http://"+addr+"/api/readyz", done, &serr)
+	var auth struct {
+		User struct{ Role string } `json:"user"`
+	}
+	api(t, "http://"+addr, "POST", "/api/auth/login", "", map[string]any{"email": "boss@example.com", "password": password}, 200, &auth)
+	if auth.User.Role != "admin" {
+		t.Fatalf("role = %q", auth.User.Role)
+	}
+	// --password-stdin
+	var o, e bytes.Buffer
+	c := run(t.Context(), []string{"meetpin", "user", "create", "--email", "u@example.com", "--nickname", "stdinuser", "--password-stdin"},
+		func(k string) string { return env[k] }, strings.NewReader("a long password\n"), &o, &e)
+	if c != 0 || strings.Contains(o.String(), "password:") {
+		t.Fatalf("password-stdin: %d %q %q", c, o.String(), e.String())
+	}
+	api(t, "http://"+addr, "POST", "/api/auth/login", "", map[string]any{"email": "u@example.com", "password": "a long password"}, 200, nil)
+}

@@ -124,7 +124,3 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'")
 	http.ServeFile(w, r, p)
 }
-
-func errNoRoute(r *http.Request) error {
-	return meetpin.Errorf(meetpin.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path)
-}

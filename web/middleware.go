@@ -172,17 +172,9 @@ const sessionCookie = "meetpin_session"
 // without a valid one goes on anonymously; routes that need a user say so.
 // Cookie-authenticated writes must come from our own origin (CSRF); bearer
 // requests are not affected, since a browser never adds that header by itself.
-// It wraps the router directly, so it also answers the 405 that the /api/
-// catch-all would otherwise hide (see apiAllow).
 func (s *Server) authenticate(next http.Handler) http.Handler {
-	mux, _ := next.(*http.ServeMux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoOf(r)
-		if allow := apiAllow(mux, r); allow != "" {
-			w.Header().Set("Allow", allow)
-			s.writeError(w, r, meetpin.Errorf(meetpin.EMETHODNOTALLOWED, "method %s is not allowed here (allowed: %s)", r.Method, allow))
-			return
-		}
 		token, bearer := "", false
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			token, bearer = strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), true
@@ -220,18 +212,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // apiCatchAll is the pattern of the JSON 404 for unknown /api/ paths.
 const apiCatchAll = "/api/"
 
-// apiAllow returns the methods allowed on r's path when r would otherwise
-// reach the /api/ catch-all although its path exists under other methods,
-// and "" in every other case. ServeMux answers such a request with 405 by
-// itself only when no pattern matches at all; the method-less catch-all
-// matches first, which would turn PUT /api/rooms into a 404.
+// apiAllow returns the methods allowed on r's path, for a request that
+// reached the /api/ catch-all: "" when the path exists under no method.
+// ServeMux answers 405 by itself only when no pattern matches at all; the
+// method-less catch-all matches first, which would turn PUT /api/rooms into a
+// 404.
 func apiAllow(mux *http.ServeMux, r *http.Request) string {
-	if mux == nil || !strings.HasPrefix(r.URL.Path, "/api/") {
-		return ""
-	}
-	if _, p := mux.Handler(r); p != apiCatchAll {
-		return ""
-	}
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		probe := r.WithContext(r.Context())

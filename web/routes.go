@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"meetpin"
+)
 
 // routes is the whole HTTP surface on one screen.
 func (s *Server) routes(mux *http.ServeMux) {
@@ -70,8 +74,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
 
-	// Anything else under /api/ is a JSON 404.
-	s.handle(mux, "/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, errNoRoute(r))
+	// Anything else under /api/ is a JSON 405 when the path exists under
+	// other methods, else a JSON 404.
+	s.handle(mux, apiCatchAll, func(w http.ResponseWriter, r *http.Request) {
+		if allow := apiAllow(mux, r); allow != "" {
+			w.Header().Set("Allow", allow)
+			s.writeError(w, r, meetpin.Errorf(meetpin.EMETHODNOTALLOWED, "method %s is not allowed here (allowed: %s)", r.Method, allow))
+			return
+		}
+		s.writeError(w, r, meetpin.Errorf(meetpin.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
 }

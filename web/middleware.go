@@ -172,10 +172,10 @@ const sessionCookie = "meetpin_session"
 // without a valid one goes on anonymously; routes that need a user say so.
 // Cookie-authenticated writes must come from our own origin (CSRF); bearer
 // requests are not affected, since a browser never adds that header by itself.
-// It wraps the router directly, so it also answers the 405 that the /api/
+// It asks the router (s.mux), so it also answers the 405 that the /api/
 // catch-all would otherwise hide (see apiAllow).
 func (s *Server) authenticate(next http.Handler) http.Handler {
-	mux, _ := next.(*http.ServeMux)
+	mux := s.mux
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoOf(r)
 		if allow := apiAllow(mux, r); allow != "" {

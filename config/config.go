@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -34,6 +35,10 @@ type Config struct {
 	ShutdownTimeout time.Duration // MEETPIN_SHUTDOWN_TIMEOUT
 	SessionTTL      time.Duration // MEETPIN_SESSION_TTL
 	LogLevel        string        // MEETPIN_LOG_LEVEL
+
+	// Rate limits.
+	RateLimit      RateLimits     // MEETPIN_RATELIMIT and MEETPIN_RATELIMIT_*
+	TrustedProxies []netip.Prefix // MEETPIN_TRUSTED_PROXIES; nil trusts no proxy
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -56,6 +61,15 @@ var Vars = []Var{
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
 	{Name: "MEETPIN_SESSION_TTL", Default: "720h", Help: "how long a session lives without use (renewed on use)"},
 	{Name: "MEETPIN_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+
+	// Rate limits (see docs/adr/0002-rate-limits.md).
+	{Name: "MEETPIN_RATELIMIT", Default: "on", Help: "on or off; off disables every rate limit (load tests only: logged as a warning at start)"},
+	{Name: "MEETPIN_RATELIMIT_API", Default: "100/1m", Help: "requests per window per client IP on every /api/ route except the probes (N/duration)"},
+	{Name: "MEETPIN_RATELIMIT_AUTH", Default: "5/15m", Help: "signups and logins per window per client IP (N/duration)"},
+	{Name: "MEETPIN_RATELIMIT_ROOMS", Default: "5/1m", Help: "rooms created per window per user (N/duration)"},
+	{Name: "MEETPIN_RATELIMIT_MESSAGES", Default: "50/1m", Help: "chat and host messages sent per window per user (N/duration)"},
+	{Name: "MEETPIN_RATELIMIT_UPLOADS", Default: "10/1m", Help: "avatar uploads per window per user (N/duration)"},
+	{Name: "MEETPIN_TRUSTED_PROXIES", Help: "comma-separated IPs or CIDRs of the reverse proxies in front; X-Forwarded-For is believed only from them"},
 }
 
 // Load reads and validates the configuration.
@@ -136,6 +150,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Env == Production && c.SiteURL == "" {
 		bad("SITE_URL", "is required in production")
 	}
+	loadRateLimits(&c, get, bad)
 	return c, errors.Join(errs...)
 }
 
@@ -195,6 +210,8 @@ func (c Config) String() string {
 		"MEETPIN_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "MEETPIN_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
 		"MEETPIN_SESSION_TTL": c.SessionTTL.String(), "MEETPIN_LOG_LEVEL": c.LogLevel,
 	}
+	c.RateLimit.dump(vals)
+	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)
 	names := make([]string, 0, len(vals))
 	for k := range vals {
 		names = append(names, k)

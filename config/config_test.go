@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,8 @@ func prodEnv(edits map[string]string) map[string]string {
 		"MEETPIN_SHUTDOWN_TIMEOUT": "30s",
 		"MEETPIN_SESSION_TTL":      "168h",
 		"MEETPIN_LOG_LEVEL":        " WARN ",
+		"MEETPIN_RATELIMIT_AUTH":   "10/30m",
+		"MEETPIN_TRUSTED_PROXIES":  "10.0.0.0/8, 192.168.1.7,2001:db8::/32",
 	}
 	for k, v := range edits {
 		if v == "" {
@@ -107,15 +110,20 @@ func TestDefaults(t *testing.T) {
 	want := config.Config{
 		Addr: ":8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
 		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
+		RateLimit: config.RateLimits{
+			API: config.Rate{Limit: 100, Window: time.Minute}, Auth: config.Rate{Limit: 5, Window: 15 * time.Minute},
+			Rooms: config.Rate{Limit: 5, Window: time.Minute}, Messages: config.Rate{Limit: 50, Window: time.Minute},
+			Uploads: config.Rate{Limit: 10, Window: time.Minute},
+		},
 	}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
 	}
 	if cfg.Postgres() || cfg.Production() || cfg.SQLitePath() != filepath.Join("data", "meetpin.db") {
 		t.Fatalf("derived: postgres=%v production=%v sqlite=%q", cfg.Postgres(), cfg.Production(), cfg.SQLitePath())
 	}
 	// Blank values count as unset.
-	if blank := mustLoad(t, map[string]string{"MEETPIN_ADDR": "  ", "MEETPIN_ENV": "\t"}); blank != want {
+	if blank := mustLoad(t, map[string]string{"MEETPIN_ADDR": "  ", "MEETPIN_ENV": "\t"}); !reflect.DeepEqual(blank, want) {
 		t.Fatalf("blank values: %#v", blank)
 	}
 }

@@ -31,6 +31,9 @@ type Options struct {
 	Broker meetpin.Broker
 	// Heartbeat is the interval of stream heartbeats and polls (default 15s).
 	Heartbeat time.Duration
+	// Limiter counts requests for the rate limits of Config.RateLimit; nil
+	// (as in most tests) or MEETPIN_RATELIMIT=off means no rate limits.
+	Limiter meetpin.Limiter
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -48,6 +51,8 @@ type Server struct {
 	sseOpen   atomic.Int64
 	started   time.Time
 	handler   http.Handler
+	mux       *http.ServeMux
+	limits    *rateLimits
 
 	draining atomic.Bool
 	closing  chan struct{} // closed by Drain
@@ -68,9 +73,10 @@ func New(o Options) *Server {
 	if o.Config.SiteURL != "" {
 		s.csrf.AddTrustedOrigin(o.Config.SiteURL)
 	}
-	mux := http.NewServeMux()
-	s.routes(mux)
-	s.handler = s.withRequest(s.securityHeaders(s.authenticate(mux)))
+	s.mux = http.NewServeMux()
+	s.routes(s.mux)
+	s.limits = newRateLimits(o)
+	s.handler = s.withRequest(s.securityHeaders(s.authenticate(s.rateLimit(s.mux))))
 	return s
 }
 

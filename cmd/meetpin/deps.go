@@ -16,16 +16,23 @@ import (
 // deps are the shared-state services: in-process by default, on Redis when
 // REDIS_URL is set, so that replicas share them.
 type deps struct {
-	redis  *goredis.Client // nil without REDIS_URL
-	broker meetpin.Broker
+	redis   *goredis.Client // nil without REDIS_URL
+	broker  meetpin.Broker
+	limiter meetpin.Limiter // nil when MEETPIN_RATELIMIT=off
 }
 
 // openDeps builds the services of cfg. A Redis that does not answer at start
 // is logged, not fatal: the service runs degraded and recovers by itself.
 func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, error) {
 	d := &deps{}
+	if cfg.RateLimit.Off {
+		log.Warn("rate limiting is off (MEETPIN_RATELIMIT=off): no request is ever refused with 429; use this for load tests only")
+	}
 	if cfg.RedisURL == "" {
 		d.broker = inmem.NewBroker()
+		if !cfg.RateLimit.Off {
+			d.limiter = inmem.NewLimiter(0)
+		}
 		return d, nil
 	}
 	client, err := redis.NewClient(cfg.RedisURL)
@@ -37,6 +44,9 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 	}
 	d.redis = client
 	d.broker = redis.NewBroker(client, log)
+	if !cfg.RateLimit.Off {
+		d.limiter = redis.NewLimiter(client, log)
+	}
 	return d, nil
 }
 

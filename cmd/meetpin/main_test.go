@@ -99,13 +99,13 @@ func freeAddr(t *testing.T) string {
 }
 
 // serveEngines runs fn against a real `meetpin serve` on SQLite and on
-// PostgreSQL.
+// PostgreSQL, with rate limits off.
 func serveEngines(t *testing.T, fn func(t *testing.T, env map[string]string)) {
 	t.Run("sqlite", func(t *testing.T) {
-		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir()})
+		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off"})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "DATABASE_URL": postgrestest.URL(t)})
+		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "DATABASE_URL": postgrestest.URL(t), "MEETPIN_RATELIMIT": "off"})
 	})
 }
 

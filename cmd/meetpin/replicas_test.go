@@ -18,20 +18,26 @@ import (
 type replica struct {
 	base string
 	stop func()
+	out  *syncBuffer // its log
 }
 
+// startReplica starts `meetpin serve` with env. Rate limits are off
+// unless env sets MEETPIN_RATELIMIT ("" for the default, on): tests sign
+// up many users from 127.0.0.1, and replicas on the shared test Redis
+// would count each other's requests.
 func startReplica(t *testing.T, env map[string]string) replica {
 	t.Helper()
 	addr := freeAddr(t)
-	e := map[string]string{"MEETPIN_ADDR": addr, "MEETPIN_DATA_DIR": t.TempDir()}
+	e := map[string]string{"MEETPIN_ADDR": addr, "MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off"}
 	for k, v := range env {
 		e[k] = v
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	var out, errb syncBuffer
+	out := &syncBuffer{}
+	var errb syncBuffer
 	go func() {
-		done <- run(ctx, []string{"meetpin", "serve"}, func(k string) string { return e[k] }, strings.NewReader(""), &out, &errb)
+		done <- run(ctx, []string{"meetpin", "serve"}, func(k string) string { return e[k] }, strings.NewReader(""), out, &errb)
 	}()
 	waitFor(t, "http://"+addr+"/api/readyz", done, &errb)
 	stop := func() {
@@ -43,7 +49,7 @@ func startReplica(t *testing.T, env map[string]string) replica {
 		}
 	}
 	t.Cleanup(stop)
-	return replica{base: "http://" + addr, stop: stop}
+	return replica{base: "http://" + addr, stop: stop, out: out}
 }
 
 // api calls a replica and decodes data into v (when not nil).

@@ -18,6 +18,8 @@ import (
 type deps struct {
 	redis  *goredis.Client // nil without REDIS_URL
 	broker meetpin.Broker
+	// checks report the outside services' health to /api/health.
+	checks []meetpin.HealthChecker
 }
 
 // openDeps builds the services of cfg. A Redis that does not answer at start
@@ -37,6 +39,7 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 	}
 	d.redis = client
 	d.broker = redis.NewBroker(client, log)
+	d.checks = append(d.checks, redis.HealthChecker(client))
 	return d, nil
 }
 

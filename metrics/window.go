@@ -55,6 +55,10 @@ type slot struct {
 	minute int64 // Unix minute the slot holds; 0 = unused
 	all    figures
 	routes map[string]*figures
+	// p95 caches the minute's 95th percentile for Series while p95ok:
+	// a past minute no longer changes, so it is computed once.
+	p95   float64
+	p95ok bool
 }
 
 // figures are the counts and latency sample of one minute.
@@ -96,6 +100,7 @@ func (w *Window) Record(route string, status int, d time.Duration, timed bool) {
 	}
 	sl.all.add(status, ms, timed, allSamples)
 	rf.add(status, ms, timed, routeSamples)
+	sl.p95ok = false
 }
 
 // slot returns the slot of t's minute, cleared if it held an older minute.
@@ -150,8 +155,18 @@ type Summary struct {
 }
 
 // Summary returns the figures of the last span, rounded up to whole minutes
-// (at most 60), the current minute included.
-func (w *Window) Summary(span time.Duration) Summary {
+// (at most 60), the current minute included, in total and per route.
+func (w *Window) Summary(span time.Duration) Summary { return w.summary(span, true) }
+
+// Total returns the total figures of the last span like Summary, but
+// without percentiles (they stay 0) and routes: counts, rates and the
+// average, which is what the public health endpoints show, at a cost that
+// does not grow with traffic.
+func (w *Window) Total(span time.Duration) Stats { return w.summary(span, false).Total }
+
+// summary adds up the slots of the span; detail adds the percentiles and
+// the routes.
+func (w *Window) summary(span time.Duration, detail bool) Summary {
 	n := int(min(max((span+time.Minute-1)/time.Minute, 1), windowMinutes))
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -165,8 +180,10 @@ func (w *Window) Summary(span time.Duration) Summary {
 			continue
 		}
 		all = append(all, &sl.all)
-		for r, f := range sl.routes {
-			routes[r] = append(routes[r], f)
+		if detail {
+			for r, f := range sl.routes {
+				routes[r] = append(routes[r], f)
+			}
 		}
 	}
 	from := time.Unix((cur-int64(n)+1)*60, 0)
@@ -174,9 +191,9 @@ func (w *Window) Summary(span time.Duration) Summary {
 		from = w.started
 	}
 	minutes := max(now.Sub(from).Minutes(), 1)
-	s := Summary{Minutes: n, Total: merge(all, minutes), Routes: make(map[string]Stats, len(routes))}
+	s := Summary{Minutes: n, Total: merge(all, minutes, detail), Routes: make(map[string]Stats, len(routes))}
 	for r, fs := range routes {
-		s.Routes[r] = merge(fs, minutes)
+		s.Routes[r] = merge(fs, minutes, true)
 	}
 	return s
 }
@@ -202,7 +219,10 @@ func (w *Window) Series() []Point {
 		if sl := &w.slots[m%windowMinutes]; sl.minute == m {
 			p.Requests, p.Errors = sl.all.requests, sl.all.errors
 			if sl.all.timed > 0 {
-				v := round(percentile(weighted([]*figures{&sl.all}), 0.95))
+				if !sl.p95ok {
+					sl.p95, sl.p95ok = round(percentile(weighted([]*figures{&sl.all}), 0.95)), true
+				}
+				v := sl.p95
 				p.P95Ms = &v
 			}
 		}
@@ -212,8 +232,8 @@ func (w *Window) Series() []Point {
 }
 
 // merge adds up the figures of several minutes; minutes is the time they
-// cover, for the rate.
-func merge(fs []*figures, minutes float64) Stats {
+// cover, for the rate. Percentiles are computed when pct is true.
+func merge(fs []*figures, minutes float64, pct bool) Stats {
 	var s Stats
 	var sum float64
 	for _, f := range fs {
@@ -228,6 +248,8 @@ func merge(fs []*figures, minutes float64) Stats {
 	s.RatePerMinute = round(float64(s.Requests) / minutes)
 	if s.Timed > 0 {
 		s.AvgMs = round(sum / float64(s.Timed))
+	}
+	if s.Timed > 0 && pct {
 		ws := weighted(fs)
 		s.P50Ms = round(percentile(ws, 0.50))
 		s.P95Ms = round(percentile(ws, 0.95))

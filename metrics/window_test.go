@@ -230,6 +230,31 @@ func TestWindowSeries(t *testing.T) {
 			t.Fatalf("points %d and %d are not a minute apart", i-1, i)
 		}
 	}
+	// A minute's p95 is cached, and recomputed when the minute changes.
+	w.Record("a", 200, ms(3), true)
+	if p := w.Series()[windowMinutes-1].P95Ms; p == nil || *p != 3 {
+		t.Fatalf("current minute p95 %v, want 3", p)
+	}
+	w.Record("a", 200, ms(9), true)
+	if p := w.Series()[windowMinutes-1].P95Ms; p == nil || *p != 9 {
+		t.Fatalf("current minute p95 after a slower request %v, want 9", p)
+	}
+}
+
+func TestWindowTotal(t *testing.T) {
+	c := newClock(0)
+	w := NewWindow(c.now)
+	for i := 1; i <= 40; i++ {
+		w.Record(fmt.Sprintf("GET /r%d", i%3), 200+300*(i%20/19), ms(float64(i)), true)
+	}
+	sum, tot := w.Summary(5*time.Minute).Total, w.Total(5*time.Minute)
+	if tot.Requests != 40 || tot.Errors != 2 || tot.ErrorRate != sum.ErrorRate || tot.AvgMs != sum.AvgMs ||
+		tot.RatePerMinute != sum.RatePerMinute || tot.Timed != sum.Timed {
+		t.Fatalf("Total %+v differs from Summary %+v", tot, sum)
+	}
+	if tot.P50Ms != 0 || tot.P99Ms != 0 || sum.P99Ms == 0 {
+		t.Fatalf("Total has percentiles %+v (Summary %+v)", tot, sum)
+	}
 }
 
 func TestWindowRouteCap(t *testing.T) {

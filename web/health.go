@@ -95,7 +95,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	for name, h := range rep.services {
 		services[name] = publicService(h)
 	}
-	perf := s.metrics.Window().Summary(metrics.AlertSpan).Total
+	perf := s.metrics.Window().Total(metrics.AlertSpan)
 	status := http.StatusOK
 	if rep.status == meetpin.StatusUnhealthy {
 		status = http.StatusServiceUnavailable
@@ -123,7 +123,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	for name, h := range rep.services {
 		words[name] = h.Status
 	}
-	hour := s.metrics.Window().Summary(time.Hour).Total
+	hour := s.metrics.Window().Total(time.Hour)
 	probeJSON(w, http.StatusOK, map[string]any{
 		"status":    rep.status,
 		"timestamp": time.Now().UTC(),

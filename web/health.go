@@ -11,8 +11,8 @@ import (
 	"meetpin/metrics"
 )
 
-// dbPingTimeout bounds the database check of /api/health, /api/status and
-// /api/monitoring.
+// dbPingTimeout bounds the database ping and the checkers of /api/health,
+// /api/status and /api/monitoring.
 const dbPingTimeout = 2 * time.Second
 
 // optionalServices are reported even when no checker is configured for
@@ -38,9 +38,11 @@ func (s *Server) checkHealth(ctx context.Context) healthReport {
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	cctx, ccancel := context.WithTimeout(ctx, dbPingTimeout)
+	defer ccancel()
 	for _, c := range s.checks {
 		wg.Go(func() {
-			h := c.Health(ctx)
+			h := c.Health(cctx)
 			mu.Lock()
 			rep.services[c.Name()] = h
 			mu.Unlock()

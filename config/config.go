@@ -31,6 +31,7 @@ type Config struct {
 	RedisURL        string        // REDIS_URL
 	AdminToken      string        // ADMIN_TOKEN
 	CronSecret      string        // CRON_SECRET
+	MetricsToken    string        // MEETPIN_METRICS_TOKEN; empty = /metrics is open
 	AutoMigrate     bool          // MEETPIN_AUTO_MIGRATE
 	ShutdownTimeout time.Duration // MEETPIN_SHUTDOWN_TIMEOUT
 	SessionTTL      time.Duration // MEETPIN_SESSION_TTL
@@ -57,6 +58,7 @@ var Vars = []Var{
 	{Name: "REDIS_URL", Help: "redis://host:6379/0: share cache, rate limits and pub/sub between replicas", Secret: true},
 	{Name: "ADMIN_TOKEN", Help: "bearer token for /api/monitoring, /api/cache/* and other operator endpoints (at least 16 characters)", Secret: true},
 	{Name: "CRON_SECRET", Help: "bearer token for POST /api/cron/{job} (at least 16 characters)", Secret: true},
+	{Name: "MEETPIN_METRICS_TOKEN", Help: "bearer token that GET /metrics requires (at least 16 characters); empty: /metrics is open, so keep it off the public network", Secret: true},
 	{Name: "MEETPIN_AUTO_MIGRATE", Default: "true", Help: "apply pending migrations when serve starts; false: refuse to serve an outdated schema"},
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
 	{Name: "MEETPIN_SESSION_TTL", Default: "720h", Help: "how long a session lives without use (renewed on use)"},
@@ -100,6 +102,7 @@ func Load(getenv func(string) string) (Config, error) {
 		CronSecret:  get("CRON_SECRET"),
 		LogLevel:    strings.ToLower(get("MEETPIN_LOG_LEVEL")),
 	}
+	c.MetricsToken = get("MEETPIN_METRICS_TOKEN")
 	if c.Env != Development && c.Env != Production {
 		bad("MEETPIN_ENV", "must be %q or %q, not %q", Development, Production, c.Env)
 	}
@@ -146,6 +149,9 @@ func Load(getenv func(string) string) (Config, error) {
 		case s.v != "" && len(s.v) < 16:
 			bad(s.name, "must be at least 16 characters")
 		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		bad("MEETPIN_METRICS_TOKEN", "must be at least 16 characters")
 	}
 	if c.Env == Production && c.SiteURL == "" {
 		bad("SITE_URL", "is required in production")
@@ -212,6 +218,7 @@ func (c Config) String() string {
 	}
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)
+	vals["MEETPIN_METRICS_TOKEN"] = redact(c.MetricsToken)
 	names := make([]string, 0, len(vals))
 	for k := range vals {
 		names = append(names, k)

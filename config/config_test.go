@@ -15,7 +15,8 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // secrets are the values that must never appear in a dump or an error.
-var secrets = []string{"s3cr3t-db-pass", "r3dis-pass", "admin-token-0123456789abcdef", "cron-secret-0123456789abcdef"}
+var secrets = []string{"s3cr3t-db-pass", "r3dis-pass", "admin-token-0123456789abcdef", "cron-secret-0123456789abcdef",
+	"metrics-token-0123456789abcdef"}
 
 // prodEnv is a complete, valid production environment. Each call returns a
 // fresh copy, changed by the given edits ("" unsets a variable).
@@ -29,6 +30,7 @@ func prodEnv(edits map[string]string) map[string]string {
 		"REDIS_URL":                "rediss://:r3dis-pass@cache.example:6380/0",
 		"ADMIN_TOKEN":              "admin-token-0123456789abcdef",
 		"CRON_SECRET":              "cron-secret-0123456789abcdef",
+		"MEETPIN_METRICS_TOKEN":    "metrics-token-0123456789abcdef",
 		"MEETPIN_AUTO_MIGRATE":     "false",
 		"MEETPIN_SHUTDOWN_TIMEOUT": "30s",
 		"MEETPIN_SESSION_TTL":      "168h",
@@ -102,6 +104,13 @@ func TestParsedValues(t *testing.T) {
 	// The real password still reaches the code that dials the database.
 	if !strings.Contains(cfg.DatabaseURL, "s3cr3t-db-pass") {
 		t.Fatalf("DatabaseURL lost its password: %q", cfg.DatabaseURL)
+	}
+	if cfg.MetricsToken != "metrics-token-0123456789abcdef" {
+		t.Fatalf("MetricsToken %q", cfg.MetricsToken)
+	}
+	// The metrics token is optional, in production too.
+	if cfg := mustLoad(t, prodEnv(map[string]string{"MEETPIN_METRICS_TOKEN": ""})); cfg.MetricsToken != "" {
+		t.Fatalf("MetricsToken %q without the variable", cfg.MetricsToken)
 	}
 }
 
@@ -193,6 +202,7 @@ func TestBadValues(t *testing.T) {
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": "admin-token-0123"[:15]}},
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": ""}},
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": "short"}},
+		{"MEETPIN_METRICS_TOKEN", map[string]string{"MEETPIN_METRICS_TOKEN": "short-metrics"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -204,7 +214,7 @@ func TestBadValues(t *testing.T) {
 			if len(lines) != 1 || !strings.HasPrefix(lines[0], c.name+": ") {
 				t.Fatalf("%q: want one line naming %s, got %q", c.edits, c.name, err)
 			}
-			for _, s := range append(secrets, c.edits["ADMIN_TOKEN"], c.edits["CRON_SECRET"]) {
+			for _, s := range append(secrets, c.edits["ADMIN_TOKEN"], c.edits["CRON_SECRET"], c.edits["MEETPIN_METRICS_TOKEN"]) {
 				if s != "" && strings.Contains(err.Error(), s) {
 					t.Fatalf("error leaks %q: %v", s, err)
 				}

@@ -31,6 +31,7 @@ type reqInfo struct {
 	code    string
 	token   string // the session token used, for logout
 	bearer  bool
+	stream  bool // an event stream: its duration is no response time
 }
 
 func infoOf(r *http.Request) *reqInfo {
@@ -108,7 +109,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
-			s.observe(route, r.Method, status, dur)
+			s.observe(route, r.Method, status, dur, !info.stream)
 			level := slog.LevelInfo
 			if status >= 500 {
 				level = slog.LevelError

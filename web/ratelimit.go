@@ -117,7 +117,9 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			return
 		}
 		classes := []string{classAPI}
-		if _, pattern := s.mux.Handler(r); routeClasses[pattern] != "" {
+		_, pattern := s.mux.Handler(r)
+		infoOf(r).pattern = pattern // a refused request is still counted under its route
+		if routeClasses[pattern] != "" {
 			classes = append(classes, routeClasses[pattern])
 		}
 		var (

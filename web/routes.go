@@ -14,6 +14,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /api/readyz", s.handleReadyz)
 	s.handle(mux, "GET /api/ready", s.handleReadyz)
 
+	// Health, status page, monitoring and metrics.
+	s.handle(mux, "GET /api/health", s.handleHealth)
+	s.handle(mux, "GET /api/status", s.handleStatus)
+	s.handle(mux, "GET /api/monitoring", requireAdminToken(s, s.handleMonitoring))
+	s.handle(mux, "GET /metrics", s.handleMetrics)
+
 	// Accounts and sessions.
 	s.handle(mux, "POST /api/auth/signup", s.handleSignup)
 	s.handle(mux, "POST /api/auth/login", s.handleLogin)

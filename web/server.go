@@ -14,6 +14,7 @@ import (
 	"meetpin"
 	"meetpin/app"
 	"meetpin/config"
+	"meetpin/metrics"
 )
 
 // SchemaChecker reports whether the database schema is current.
@@ -34,6 +35,13 @@ type Options struct {
 	// Limiter counts requests for the rate limits of Config.RateLimit; nil
 	// (as in most tests) or MEETPIN_RATELIMIT=off means no rate limits.
 	Limiter meetpin.Limiter
+
+	// Observability: /api/health, /api/status, /api/monitoring, /metrics.
+	// Each may be nil (empty).
+	Cache      meetpin.Cache            // hit and miss figures
+	Checks     []meetpin.HealthChecker  // outside services by name: "redis", "kakaoMaps", "stripe" …
+	Rejections metrics.RejectionCounter // rate-limit rejections by class
+	Jobs       metrics.JobStats         // cron runs by job and result
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -58,6 +66,12 @@ type Server struct {
 	closing  chan struct{} // closed by Drain
 	requests atomic.Int64
 	errors   atomic.Int64
+
+	metrics    *metrics.Metrics
+	cache      meetpin.Cache
+	checks     []meetpin.HealthChecker
+	rejections metrics.RejectionCounter
+	jobs       metrics.JobStats
 }
 
 // New builds the server and its routes.
@@ -66,7 +80,12 @@ func New(o Options) *Server {
 		log: o.Log, cfg: o.Config, app: o.App, store: o.Store, schema: o.Schema, media: o.MediaDir,
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
 		broker: o.Broker, heartbeat: o.Heartbeat,
+		cache: o.Cache, checks: o.Checks, rejections: o.Rejections, jobs: o.Jobs,
 	}
+	if s.rejections == nil && o.Limiter != nil {
+		s.rejections = s // the rate limits of this server
+	}
+	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: o.Jobs, Streams: s.sseOpen.Load})
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second
 	}
@@ -102,10 +121,12 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc) 
 	})
 }
 
-// observe records one finished request.
-func (s *Server) observe(route, method string, status int, d time.Duration) {
+// observe records one finished request. timed is false for event streams,
+// whose duration is no response time.
+func (s *Server) observe(route, method string, status int, d time.Duration, timed bool) {
 	s.requests.Add(1)
 	if status >= 500 {
 		s.errors.Add(1)
 	}
+	s.metrics.Observe(route, method, status, d, timed)
 }

@@ -70,6 +70,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, topics []string,
 	fmt.Fprint(w, "retry: 3000\n\n")
 	s.sseOpen.Add(1)
 	defer s.sseOpen.Add(-1)
+	info.stream = true
 
 	send := func() bool {
 		for {

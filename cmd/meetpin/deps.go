@@ -19,6 +19,8 @@ type deps struct {
 	redis   *goredis.Client // nil without REDIS_URL
 	broker  meetpin.Broker
 	limiter meetpin.Limiter // nil when MEETPIN_RATELIMIT=off
+	// checks report the outside services' health to /api/health.
+	checks []meetpin.HealthChecker
 }
 
 // openDeps builds the services of cfg. A Redis that does not answer at start
@@ -47,6 +49,7 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 	if !cfg.RateLimit.Off {
 		d.limiter = redis.NewLimiter(client, log)
 	}
+	d.checks = append(d.checks, redis.HealthChecker(client))
 	return d, nil
 }
 

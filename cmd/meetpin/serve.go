@@ -77,6 +77,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	srv := web.New(web.Options{
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
 		Limiter: deps.limiter,
+		Checks: deps.checks,
 		Schema: func(ctx context.Context) (bool, error) {
 			pending, err := m.Pending(ctx)
 			return !pending, err

@@ -32,6 +32,7 @@ func prodEnv(edits map[string]string) map[string]string {
 		"MEETPIN_SHUTDOWN_TIMEOUT": "30s",
 		"MEETPIN_SESSION_TTL":      "168h",
 		"MEETPIN_LOG_LEVEL":        " WARN ",
+		"MEETPIN_CRON":             "off",
 	}
 	for k, v := range edits {
 		if v == "" {
@@ -93,7 +94,7 @@ func TestGolden(t *testing.T) {
 func TestParsedValues(t *testing.T) {
 	cfg := mustLoad(t, prodEnv(nil))
 	if cfg.SiteURL != "https://meetpin.example" || cfg.LogLevel != "warn" || cfg.AutoMigrate ||
-		cfg.ShutdownTimeout != 30*time.Second || cfg.SessionTTL != 168*time.Hour || !cfg.Production() || !cfg.Postgres() {
+		cfg.ShutdownTimeout != 30*time.Second || cfg.SessionTTL != 168*time.Hour || !cfg.Production() || !cfg.Postgres() || cfg.Cron {
 		t.Fatalf("parsed %#v", cfg)
 	}
 	// The real password still reaches the code that dials the database.
@@ -107,6 +108,7 @@ func TestDefaults(t *testing.T) {
 	want := config.Config{
 		Addr: ":8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
 		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
+		Cron: true,
 	}
 	if cfg != want {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
@@ -181,6 +183,8 @@ func TestBadValues(t *testing.T) {
 		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "0s"}},
 		{"MEETPIN_SESSION_TTL", map[string]string{"MEETPIN_SESSION_TTL": "forever"}},
 		{"MEETPIN_LOG_LEVEL", map[string]string{"MEETPIN_LOG_LEVEL": "verbose"}},
+		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "yes"}},
+		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "disabled"}},
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": ""}}, // required in production
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": "admin-token-0123"[:15]}},
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": ""}},

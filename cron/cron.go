@@ -21,6 +21,7 @@ package cron
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -81,7 +82,8 @@ type Options struct {
 	Log   *slog.Logger
 	Store Store
 	Jobs  []Job
-	// Runner names this replica in job_runs; empty means hostname/pid.
+	// Runner names this replica in job_runs; empty means
+	// hostname/pid/random.
 	Runner string
 	// Now is the clock of the runs' records; nil means time.Now.
 	Now func() time.Time
@@ -128,8 +130,10 @@ func New(o Options) (*Scheduler, error) {
 		s.period = DefaultPeriod
 	}
 	if s.runner == "" {
+		// The host and pid say where; the random part tells apart two
+		// schedulers of one process, and a restarted container (pid 1 again).
 		host, _ := os.Hostname()
-		s.runner = fmt.Sprintf("%s/%d", host, os.Getpid())
+		s.runner = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), strings.ToLower(rand.Text()[:6]))
 	}
 	for _, j := range o.Jobs {
 		switch {

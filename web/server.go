@@ -14,6 +14,7 @@ import (
 	"meetpin"
 	"meetpin/app"
 	"meetpin/config"
+	"meetpin/cron"
 )
 
 // SchemaChecker reports whether the database schema is current.
@@ -31,6 +32,8 @@ type Options struct {
 	Broker meetpin.Broker
 	// Heartbeat is the interval of stream heartbeats and polls (default 15s).
 	Heartbeat time.Duration
+	// Cron runs the maintenance jobs for /api/cron; nil answers 503 there.
+	Cron *cron.Scheduler
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -45,6 +48,7 @@ type Server struct {
 	csrf   *http.CrossOriginProtection
 	// heartbeat is the interval of stream pings and safety-net polls.
 	heartbeat time.Duration
+	cron      *cron.Scheduler
 	sseOpen   atomic.Int64
 	started   time.Time
 	handler   http.Handler
@@ -60,7 +64,7 @@ func New(o Options) *Server {
 	s := &Server{
 		log: o.Log, cfg: o.Config, app: o.App, store: o.Store, schema: o.Schema, media: o.MediaDir,
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
-		broker: o.Broker, heartbeat: o.Heartbeat,
+		broker: o.Broker, heartbeat: o.Heartbeat, cron: o.Cron,
 	}
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second

@@ -111,7 +111,7 @@ func within[T any](t *testing.T, ch <-chan T, what string) T {
 
 // rawExec runs one statement on the database of store in its own SQL, for
 // rows no store method writes (webhook events).
-func rawExec(t *testing.T, store meetpin.Store, sqliteSQL, postgresSQL string, args ...any) {
+func rawExec(t testing.TB, store meetpin.Store, sqliteSQL, postgresSQL string, args ...any) {
 	t.Helper()
 	switch db := store.(type) {
 	case *sqlite.DB:

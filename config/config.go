@@ -40,6 +40,7 @@ type Config struct {
 	// Rate limits.
 	RateLimit      RateLimits     // MEETPIN_RATELIMIT and MEETPIN_RATELIMIT_*
 	TrustedProxies []netip.Prefix // MEETPIN_TRUSTED_PROXIES; nil trusts no proxy
+	Cron           bool           // MEETPIN_CRON: run the clean-up schedule
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -57,8 +58,8 @@ var Vars = []Var{
 	{Name: "DATABASE_URL", Help: "empty: SQLite at $MEETPIN_DATA_DIR/meetpin.db; postgres://user:pass@host/db: PostgreSQL", Secret: true},
 	{Name: "REDIS_URL", Help: "redis://host:6379/0: share cache, rate limits and pub/sub between replicas", Secret: true},
 	{Name: "ADMIN_TOKEN", Help: "bearer token for /api/monitoring, /api/cache/* and other operator endpoints (at least 16 characters)", Secret: true},
-	{Name: "CRON_SECRET", Help: "bearer token for POST /api/cron/{job} (at least 16 characters)", Secret: true},
 	{Name: "MEETPIN_METRICS_TOKEN", Help: "bearer token that GET /metrics requires (at least 16 characters); empty: /metrics is open, so keep it off the public network", Secret: true},
+	{Name: "CRON_SECRET", Help: "bearer token for GET /api/cron and POST /api/cron/{job} (at least 16 characters)", Secret: true},
 	{Name: "MEETPIN_AUTO_MIGRATE", Default: "true", Help: "apply pending migrations when serve starts; false: refuse to serve an outdated schema"},
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
 	{Name: "MEETPIN_SESSION_TTL", Default: "720h", Help: "how long a session lives without use (renewed on use)"},
@@ -72,6 +73,7 @@ var Vars = []Var{
 	{Name: "MEETPIN_RATELIMIT_MESSAGES", Default: "50/1m", Help: "chat and host messages sent per window per user (N/duration)"},
 	{Name: "MEETPIN_RATELIMIT_UPLOADS", Default: "10/1m", Help: "avatar uploads per window per user (N/duration)"},
 	{Name: "MEETPIN_TRUSTED_PROXIES", Help: "comma-separated IPs or CIDRs of the reverse proxies in front; X-Forwarded-For is believed only from them"},
+	{Name: "MEETPIN_CRON", Default: "on", Help: "on: run the clean-up jobs on their schedule (each slot once across replicas); off: only on demand via POST /api/cron/{job}"},
 }
 
 // Load reads and validates the configuration.
@@ -137,6 +139,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.ShutdownTimeout = duration(get, bad, "MEETPIN_SHUTDOWN_TIMEOUT")
 	c.SessionTTL = duration(get, bad, "MEETPIN_SESSION_TTL")
+	switch strings.ToLower(get("MEETPIN_CRON")) {
+	case "on":
+		c.Cron = true
+	case "off":
+	default:
+		bad("MEETPIN_CRON", "must be on or off")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -215,6 +224,7 @@ func (c Config) String() string {
 		"ADMIN_TOKEN": redact(c.AdminToken), "CRON_SECRET": redact(c.CronSecret),
 		"MEETPIN_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "MEETPIN_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
 		"MEETPIN_SESSION_TTL": c.SessionTTL.String(), "MEETPIN_LOG_LEVEL": c.LogLevel,
+		"MEETPIN_CRON": onOff(c.Cron),
 	}
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)
@@ -229,6 +239,13 @@ func (c Config) String() string {
 		fmt.Fprintf(&b, "%s=%s\n", k, vals[k])
 	}
 	return b.String()
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
 
 func redact(s string) string {

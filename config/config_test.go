@@ -37,6 +37,7 @@ func prodEnv(edits map[string]string) map[string]string {
 		"MEETPIN_LOG_LEVEL":        " WARN ",
 		"MEETPIN_RATELIMIT_AUTH":   "10/30m",
 		"MEETPIN_TRUSTED_PROXIES":  "10.0.0.0/8, 192.168.1.7,2001:db8::/32",
+		"MEETPIN_CRON":             "off",
 	}
 	for k, v := range edits {
 		if v == "" {
@@ -98,7 +99,7 @@ func TestGolden(t *testing.T) {
 func TestParsedValues(t *testing.T) {
 	cfg := mustLoad(t, prodEnv(nil))
 	if cfg.SiteURL != "https://meetpin.example" || cfg.LogLevel != "warn" || cfg.AutoMigrate ||
-		cfg.ShutdownTimeout != 30*time.Second || cfg.SessionTTL != 168*time.Hour || !cfg.Production() || !cfg.Postgres() {
+		cfg.ShutdownTimeout != 30*time.Second || cfg.SessionTTL != 168*time.Hour || !cfg.Production() || !cfg.Postgres() || cfg.Cron {
 		t.Fatalf("parsed %#v", cfg)
 	}
 	// The real password still reaches the code that dials the database.
@@ -124,6 +125,7 @@ func TestDefaults(t *testing.T) {
 			Rooms: config.Rate{Limit: 5, Window: time.Minute}, Messages: config.Rate{Limit: 50, Window: time.Minute},
 			Uploads: config.Rate{Limit: 10, Window: time.Minute},
 		},
+		Cron: true,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
@@ -198,6 +200,8 @@ func TestBadValues(t *testing.T) {
 		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "0s"}},
 		{"MEETPIN_SESSION_TTL", map[string]string{"MEETPIN_SESSION_TTL": "forever"}},
 		{"MEETPIN_LOG_LEVEL", map[string]string{"MEETPIN_LOG_LEVEL": "verbose"}},
+		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "yes"}},
+		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "disabled"}},
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": ""}}, // required in production
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": "admin-token-0123"[:15]}},
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": ""}},

@@ -49,6 +49,13 @@ func RunMigrations(t *testing.T, open func(t *testing.T) (meetpin.Store, *migrat
 		t.Fatal(err)
 	}
 
+	// Versions may have gaps (branches number their migrations ahead), so
+	// the one before the newest comes from the list.
+	all, err := m.Status(ctx)
+	if err != nil || len(all) < 2 {
+		t.Fatalf("status: %d migrations, %v", len(all), err)
+	}
+	previous := all[len(all)-2].Version
 	down, err := m.Down(ctx)
 	if err != nil {
 		t.Fatalf("down: %v", err)
@@ -56,8 +63,8 @@ func RunMigrations(t *testing.T, open func(t *testing.T) (meetpin.Store, *migrat
 	if down.Version != latest {
 		t.Fatalf("down rolled back version %d, want the newest %d", down.Version, latest)
 	}
-	if cur, _, _ := m.Versions(ctx); cur != latest-1 {
-		t.Fatalf("after one down the version is %d, want %d", cur, latest-1)
+	if cur, _, _ := m.Versions(ctx); cur != previous {
+		t.Fatalf("after one down the version is %d, want %d", cur, previous)
 	}
 	checkRows := func(when string) {
 		t.Helper()

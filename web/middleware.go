@@ -233,7 +233,7 @@ func apiAllow(mux *http.ServeMux, r *http.Request) string {
 // isOperatorToken reports whether the path takes an operator secret
 // (ADMIN_TOKEN, CRON_SECRET) as its bearer token rather than a session.
 func (s *Server) isOperatorToken(path string) bool {
-	for _, p := range []string{"/api/monitoring", "/api/cache/", "/api/cron/", "/metrics"} {
+	for _, p := range []string{"/api/monitoring", "/api/cache/", "/api/cron", "/metrics"} {
 		if strings.HasPrefix(path, p) {
 			return true
 		}

@@ -77,6 +77,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /api/reports", requireUser(s, s.handleReportCreate))
 	s.handle(mux, "GET /api/reports", requireUser(s, s.handleReportsMine))
 
+	// Maintenance jobs (CRON_SECRET).
+	s.handle(mux, "GET /api/cron", requireCronSecret(s, s.handleCronList))
+	s.handle(mux, "POST /api/cron/{job}", requireCronSecret(s, s.handleCronRun))
+
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
 

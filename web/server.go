@@ -14,6 +14,7 @@ import (
 	"meetpin"
 	"meetpin/app"
 	"meetpin/config"
+	"meetpin/cron"
 	"meetpin/metrics"
 )
 
@@ -42,6 +43,8 @@ type Options struct {
 	Checks     []meetpin.HealthChecker  // outside services by name: "redis", "kakaoMaps", "stripe" …
 	Rejections metrics.RejectionCounter // rate-limit rejections by class
 	Jobs       metrics.JobStats         // cron runs by job and result
+	// Cron runs the maintenance jobs for /api/cron; nil answers 503 there.
+	Cron *cron.Scheduler
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -56,6 +59,7 @@ type Server struct {
 	csrf   *http.CrossOriginProtection
 	// heartbeat is the interval of stream pings and safety-net polls.
 	heartbeat time.Duration
+	cron      *cron.Scheduler
 	sseOpen   atomic.Int64
 	started   time.Time
 	handler   http.Handler
@@ -79,13 +83,16 @@ func New(o Options) *Server {
 	s := &Server{
 		log: o.Log, cfg: o.Config, app: o.App, store: o.Store, schema: o.Schema, media: o.MediaDir,
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
-		broker: o.Broker, heartbeat: o.Heartbeat,
+		broker: o.Broker, heartbeat: o.Heartbeat, cron: o.Cron,
 		cache: o.Cache, checks: o.Checks, rejections: o.Rejections, jobs: o.Jobs,
+	}
+	if s.jobs == nil && o.Cron != nil {
+		s.jobs = o.Cron // the clean-up runs of this server
 	}
 	if s.rejections == nil && o.Limiter != nil {
 		s.rejections = s // the rate limits of this server
 	}
-	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: o.Jobs, Streams: s.sseOpen.Load})
+	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: s.jobs, Streams: s.sseOpen.Load})
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,14 +41,14 @@ func startReplica(t *testing.T, env map[string]string) replica {
 		done <- run(ctx, []string{"meetpin", "serve"}, func(k string) string { return e[k] }, strings.NewReader(""), out, &errb)
 	}()
 	waitFor(t, "http://"+addr+"/api/readyz", done, &errb)
-	stop := func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		select {
 		case <-done:
 		case <-time.After(20 * time.Second):
 			t.Errorf("replica %s did not stop", addr)
 		}
-	}
+	})
 	t.Cleanup(stop)
 	return replica{base: "http://" + addr, stop: stop, out: out}
 }

@@ -8,10 +8,12 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"meetpin/app"
 	"meetpin/buildinfo"
+	"meetpin/cron"
 	"meetpin/seed"
 	"meetpin/web"
 )
@@ -74,10 +76,13 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("seeding demo data: %w", err)
 		}
 	}
+	sched, err := cron.New(cron.Options{Log: log, Store: store, Jobs: cron.Cleanups(store)})
+	if err != nil {
+		return err
+	}
 	srv := web.New(web.Options{
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
-		Limiter: deps.limiter,
-		Checks: deps.checks,
+		Limiter: deps.limiter, Checks: deps.checks, Cron: sched,
 		Schema: func(ctx context.Context) (bool, error) {
 			pending, err := m.Pending(ctx)
 			return !pending, err
@@ -101,6 +106,19 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+
+	// The clean-up schedule starts once the server listens and stops before
+	// the database closes: stopCron runs in the shutdown below, and (being
+	// deferred after the closes) before them on any early return.
+	stopCron := func() {}
+	if cfg.Cron {
+		stopCron = sync.OnceFunc(sched.Start(context.WithoutCancel(ctx)))
+		log.Info("cron schedule started", slog.Any("jobs", sched.Names()), slog.String("runner", sched.Runner()))
+	} else {
+		log.Info("cron schedule off (MEETPIN_CRON=off): jobs run only on demand")
+	}
+	defer stopCron()
+
 	select {
 	case err := <-errc:
 		return fmt.Errorf("server stopped: %w", err)
@@ -108,8 +126,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 
 	// Graceful shutdown: readiness turns 503 and long-lived streams are told
-	// to end (Drain), in-flight requests finish within the timeout, then the
-	// database closes (deferred).
+	// to end (Drain), in-flight requests finish within the timeout, the cron
+	// schedule stops (cancelling a run in progress, which records its end),
+	// then Redis and the database close (deferred).
 	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
 	srv.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
@@ -118,6 +137,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		log.Warn("shutdown timed out; closing connections", slog.Any("error", err))
 		hs.Close()
 	}
+	stopCron()
 	log.Info("stopped")
 	return nil
 }

@@ -41,6 +41,8 @@ var statusOf = map[string]int{
 	meetpin.ERATELIMIT:          http.StatusTooManyRequests,
 	meetpin.EINTERNAL:           http.StatusInternalServerError,
 	meetpin.EUNAVAILABLE:        http.StatusServiceUnavailable,
+	meetpin.EPAYMENTSDISABLED:   http.StatusServiceUnavailable,
+	meetpin.EPLACESUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // writeJSON writes v as JSON with the given status.

@@ -80,13 +80,13 @@ func TestCheckoutAgainstStripeMock(t *testing.T) {
 		t.Fatalf("called %s", path)
 	}
 	for k, want := range map[string]string{
-		"mode":                                          "payment",
-		"metadata[type]":                                "boost",
-		"metadata[room_id]":                             "0196f5b0-0000-7000-8000-000000000001",
-		"metadata[user_id]":                             "0196f5b0-0000-7000-8000-0000000000aa",
-		"metadata[days]":                                "3",
-		"line_items[0][price_data][currency]":           "krw",
-		"line_items[0][price_data][unit_amount]":        "2500",
+		"mode":                                   "payment",
+		"metadata[type]":                         "boost",
+		"metadata[room_id]":                      "0196f5b0-0000-7000-8000-000000000001",
+		"metadata[user_id]":                      "0196f5b0-0000-7000-8000-0000000000aa",
+		"metadata[days]":                         "3",
+		"line_items[0][price_data][currency]":    "krw",
+		"line_items[0][price_data][unit_amount]": "2500",
 		"line_items[0][price_data][product_data][name]": "3일 부스트",
 		"line_items[0][quantity]":                       "1",
 		"success_url":                                   "http://localhost:8080/room/x?payment=success",

@@ -67,6 +67,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /api/reports", requireUser(s, s.handleReportCreate))
 	s.handle(mux, "GET /api/reports", requireUser(s, s.handleReportsMine))
 
+	// Paid boosts (Stripe) and places (Kakao).
+	s.handle(mux, "POST /api/payments/stripe/checkout", requireUser(s, s.handleBoostCheckout))
+	s.handle(mux, "POST /api/payments/stripe/webhook", s.handleStripeWebhook)
+	s.handle(mux, "GET /payments/fake-checkout", s.handleFakeCheckoutPage)    // MEETPIN_FAKE_PAYMENTS only
+	s.handle(mux, "POST /payments/fake-checkout", s.handleFakeCheckoutSubmit) // MEETPIN_FAKE_PAYMENTS only
+	s.handle(mux, "GET /api/kakao/coord2address", s.handleCoord2Address)
+	s.handle(mux, "GET /api/places/search", s.handlePlaceSearch)
+
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
 

@@ -31,6 +31,13 @@ type Options struct {
 	Broker meetpin.Broker
 	// Heartbeat is the interval of stream heartbeats and polls (default 15s).
 	Heartbeat time.Duration
+
+	// Payments and places (issue 7).
+	// FakeCheckout serves /payments/fake-checkout (development only); nil:
+	// those pages answer 404.
+	FakeCheckout FakeCheckout
+	// PlacesLimiter limits the place endpoints; nil: an in-process limiter.
+	PlacesLimiter meetpin.Limiter
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -53,6 +60,10 @@ type Server struct {
 	closing  chan struct{} // closed by Drain
 	requests atomic.Int64
 	errors   atomic.Int64
+
+	// Payments and places (issue 7).
+	fake          FakeCheckout
+	placesLimiter meetpin.Limiter
 }
 
 // New builds the server and its routes.
@@ -64,6 +75,10 @@ func New(o Options) *Server {
 	}
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second
+	}
+	s.fake, s.placesLimiter = o.FakeCheckout, o.PlacesLimiter
+	if s.placesLimiter == nil {
+		s.placesLimiter = newLocalLimiter()
 	}
 	if o.Config.SiteURL != "" {
 		s.csrf.AddTrustedOrigin(o.Config.SiteURL)

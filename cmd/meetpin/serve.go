@@ -68,7 +68,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	defer deps.Close()
 
-	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker})
+	ext := openOutside(cfg, store, log) // Stripe and Kakao (issue 7); ext.checkers are for /api/health
+	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker,
+		Payments: ext.payments, Places: ext.places, SiteURL: cfg.SiteURL})
 	if *demo {
 		if err := seed.DemoIfEmpty(ctx, a, log); err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)
@@ -76,6 +78,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	srv := web.New(web.Options{
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
+		FakeCheckout: ext.fake,
 		Schema: func(ctx context.Context) (bool, error) {
 			pending, err := m.Pending(ctx)
 			return !pending, err

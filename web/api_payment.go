@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 
 	"meetpin"
@@ -44,6 +45,12 @@ func (s *Server) handleStripeWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.app.HandlePaymentWebhook(r.Context(), payload, r.Header.Get("Stripe-Signature")); err != nil {
+		if meetpin.ErrorCode(err) == meetpin.EVALIDATION {
+			// The operator's first clue when deliveries fail: a wrong
+			// STRIPE_WEBHOOK_SECRET, a skewed clock, a proxy that rewrites bodies.
+			s.log.WarnContext(r.Context(), "stripe webhook refused", slog.String("request_id", requestIDOf(r)),
+				slog.String("reason", meetpin.ErrorMessage(err)))
+		}
 		s.writeError(w, r, err)
 		return
 	}

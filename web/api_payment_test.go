@@ -296,7 +296,10 @@ func TestPaymentsDisabled(t *testing.T) {
 		s := newServer(t, store)
 		host := s.signup("host")
 		room := s.createRoom(host, map[string]any{"title": "무료 모임"})
-		s.call("POST", "/api/payments/stripe/checkout", map[string]any{"room_id": room, "days": "1"}, host.Token).want(t, 503, meetpin.EPAYMENTSDISABLED)
+		r := s.call("POST", "/api/payments/stripe/checkout", map[string]any{"room_id": room, "days": "1"}, host.Token).want(t, 503, meetpin.EPAYMENTSDISABLED)
+		if r.Message != "payments are not enabled on this server" {
+			t.Fatalf("message %q", r.Message)
+		}
 		payload := stripe.SessionEvent{EventID: evtID(), SessionID: "cs_x", Metadata: map[string]string{}}.Payload()
 		s.deliver(payload, signed(payload)).want(t, 503, meetpin.EPAYMENTSDISABLED)
 		res, err := http.Get(s.URL + "/payments/fake-checkout?session=cs_fake_x")
@@ -322,7 +325,7 @@ func TestCheckoutStripeDown(t *testing.T) {
 		host := s.signup("host")
 		room := s.createRoom(host, map[string]any{"title": "모임"})
 		r := s.call("POST", "/api/payments/stripe/checkout", map[string]any{"room_id": room, "days": "7"}, host.Token).want(t, 503, meetpin.EUNAVAILABLE)
-		if strings.Contains(r.Raw, "127.0.0.1") || strings.Contains(r.Raw, "sk_test") {
+		if strings.Contains(r.Raw, "127.0.0.1") || strings.Contains(r.Raw, "sk_test") || !strings.Contains(r.Message, "try again later") {
 			t.Fatalf("internals leak: %s", r.Raw)
 		}
 	})

@@ -149,7 +149,7 @@ func TestPlaceSearchUnavailable(t *testing.T) {
 			if time.Since(start) > 4*time.Second {
 				t.Fatalf("took %s", time.Since(start))
 			}
-			if strings.Contains(r.Raw, tc.key) || strings.Contains(r.Raw, "127.0.0.1") {
+			if strings.Contains(r.Raw, tc.key) || strings.Contains(r.Raw, "127.0.0.1") || !strings.Contains(r.Message, "type the place instead") {
 				t.Fatalf("leaks: %s", r.Raw)
 			}
 		})

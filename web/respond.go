@@ -73,7 +73,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", requestIDOf(r)), slog.Any("error", err))
 	}
 	env := envelope{Code: code, Message: meetpin.ErrorMessage(err)}
-	if status >= 500 {
+	if status == http.StatusInternalServerError {
+		// A 503 domain error (PAYMENTS_DISABLED …) keeps its safe message.
 		env.Message = "Internal error."
 	}
 	var de *meetpin.Error

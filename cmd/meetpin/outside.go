@@ -48,5 +48,16 @@ func openOutside(cfg config.Config, store meetpin.Store, log *slog.Logger) *outs
 	} else {
 		o.checkers = append(o.checkers, kakao.NotConfigured())
 	}
+	payments, places := "disabled", "disabled (coordinates only)"
+	switch {
+	case cfg.StripeSecretKey != "":
+		payments = "stripe"
+	case cfg.FakePayments:
+		payments = "fake (MEETPIN_FAKE_PAYMENTS)"
+	}
+	if o.places != nil {
+		places = "kakao"
+	}
+	log.Info("outside services", slog.String("payments", payments), slog.String("places", places))
 	return o
 }

@@ -33,6 +33,10 @@ const (
 	EOWNROOM            = "OWN_ROOM"
 	EREQUESTCLOSED      = "REQUEST_CLOSED"
 	EBLOCKED            = "BLOCKED"
+
+	// Outside services (issue 7).
+	EPAYMENTSDISABLED  = "PAYMENTS_DISABLED"  // no payment provider is configured
+	EPLACESUNAVAILABLE = "PLACES_UNAVAILABLE" // the place search provider is missing or failing
 )
 
 // Error is a domain error: a code from the list above, a message that is

@@ -32,6 +32,7 @@ type Store interface {
 	ReportStore
 	BlockStore
 	MaintenanceStore
+	BoostStore
 
 	// Engine names the implementation: EngineSQLite or EnginePostgres.
 	Engine() string

@@ -26,6 +26,14 @@ type Options struct {
 	Now func() time.Time
 	// Broker wakes realtime streams; nil means no realtime.
 	Broker meetpin.Broker
+
+	// Payments and places (issue 7).
+	// Payments sells boosts; nil means payments are disabled.
+	Payments meetpin.Payments
+	// Places finds addresses and places; nil means coordinates only.
+	Places meetpin.Places
+	// SiteURL is the public origin, for the payment page's return URLs.
+	SiteURL string
 }
 
 // App is the use-case layer over a store.
@@ -36,6 +44,10 @@ type App struct {
 	now        func() time.Time
 	sessionTTL time.Duration
 	cost       int
+	payments   meetpin.Payments
+	places     meetpin.Places
+	placeCache *ttlCache
+	siteURL    string
 	// dummyHash is compared against when an email is unknown, so that a wrong
 	// email and a wrong password take comparable time.
 	dummyHash []byte
@@ -43,7 +55,8 @@ type App struct {
 
 // New returns an App.
 func New(store meetpin.Store, log *slog.Logger, o Options) *App {
-	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost}
+	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost,
+		payments: o.Payments, places: o.Places, placeCache: newTTLCache(placeCacheSize), siteURL: o.SiteURL}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -41,6 +41,16 @@ type Config struct {
 	RateLimit      RateLimits     // MEETPIN_RATELIMIT and MEETPIN_RATELIMIT_*
 	TrustedProxies []netip.Prefix // MEETPIN_TRUSTED_PROXIES; nil trusts no proxy
 	Cron           bool           // MEETPIN_CRON: run the clean-up schedule
+	// Payments and places (issue 7).
+	StripeSecretKey     string // STRIPE_SECRET_KEY; empty: payments disabled
+	StripeWebhookSecret string // STRIPE_WEBHOOK_SECRET
+	StripePrice1D       string // STRIPE_PRICE_1D_ID; empty: inline KRW price
+	StripePrice3D       string // STRIPE_PRICE_3D_ID
+	StripePrice7D       string // STRIPE_PRICE_7D_ID
+	StripeAPIBase       string // STRIPE_API_BASE
+	FakePayments        bool   // MEETPIN_FAKE_PAYMENTS (development only)
+	KakaoRESTAPIKey     string // KAKAO_REST_API_KEY; empty: no addresses or place search
+	KakaoAPIBase        string // KAKAO_API_BASE
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -74,6 +84,16 @@ var Vars = []Var{
 	{Name: "MEETPIN_RATELIMIT_UPLOADS", Default: "10/1m", Help: "avatar uploads per window per user (N/duration)"},
 	{Name: "MEETPIN_TRUSTED_PROXIES", Help: "comma-separated IPs or CIDRs of the reverse proxies in front; X-Forwarded-For is believed only from them"},
 	{Name: "MEETPIN_CRON", Default: "on", Help: "on: run the clean-up jobs on their schedule (each slot once across replicas); off: only on demand via POST /api/cron/{job}"},
+	// Payments and places (issue 7).
+	{Name: "STRIPE_SECRET_KEY", Help: "Stripe secret key (sk_… or rk_…) for paid boosts; empty: checkout answers 503 PAYMENTS_DISABLED", Secret: true},
+	{Name: "STRIPE_WEBHOOK_SECRET", Help: "signing secret (whsec_…) of the webhook endpoint POST /api/payments/stripe/webhook; required with STRIPE_SECRET_KEY", Secret: true},
+	{Name: "STRIPE_PRICE_1D_ID", Help: "Stripe Price ID of a 1-day boost (price_…); empty: an inline price of 1,000 KRW"},
+	{Name: "STRIPE_PRICE_3D_ID", Help: "Stripe Price ID of a 3-day boost; empty: an inline price of 2,500 KRW"},
+	{Name: "STRIPE_PRICE_7D_ID", Help: "Stripe Price ID of a 7-day boost; empty: an inline price of 5,000 KRW"},
+	{Name: "STRIPE_API_BASE", Default: "https://api.stripe.com", Help: "base URL of the Stripe API (e.g. a stripe-mock for tests)"},
+	{Name: "MEETPIN_FAKE_PAYMENTS", Default: "false", Help: "development only, without STRIPE_SECRET_KEY: a local, clearly labelled fake checkout page drives the real webhook code"},
+	{Name: "KAKAO_REST_API_KEY", Help: "Kakao REST API key for addresses and place search; empty: coordinates instead of addresses, search answers 503", Secret: true},
+	{Name: "KAKAO_API_BASE", Default: "https://dapi.kakao.com", Help: "base URL of the Kakao Local API"},
 }
 
 // Load reads and validates the configuration.
@@ -103,6 +123,15 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminToken:  get("ADMIN_TOKEN"),
 		CronSecret:  get("CRON_SECRET"),
 		LogLevel:    strings.ToLower(get("MEETPIN_LOG_LEVEL")),
+
+		StripeSecretKey:     get("STRIPE_SECRET_KEY"),
+		StripeWebhookSecret: get("STRIPE_WEBHOOK_SECRET"),
+		StripePrice1D:       get("STRIPE_PRICE_1D_ID"),
+		StripePrice3D:       get("STRIPE_PRICE_3D_ID"),
+		StripePrice7D:       get("STRIPE_PRICE_7D_ID"),
+		StripeAPIBase:       strings.TrimRight(get("STRIPE_API_BASE"), "/"),
+		KakaoRESTAPIKey:     get("KAKAO_REST_API_KEY"),
+		KakaoAPIBase:        strings.TrimRight(get("KAKAO_API_BASE"), "/"),
 	}
 	c.MetricsToken = get("MEETPIN_METRICS_TOKEN")
 	if c.Env != Development && c.Env != Production {
@@ -166,7 +195,60 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("SITE_URL", "is required in production")
 	}
 	loadRateLimits(&c, get, bad)
+	c.loadOutside(get, bad)
 	return c, errors.Join(errs...)
+}
+
+// loadOutside checks the variables of Stripe and Kakao.
+func (c *Config) loadOutside(get func(string) string, bad func(string, string, ...any)) {
+	var err error
+	if c.FakePayments, err = strconv.ParseBool(get("MEETPIN_FAKE_PAYMENTS")); err != nil {
+		bad("MEETPIN_FAKE_PAYMENTS", "must be true or false (1 or 0)")
+	}
+	switch {
+	case c.StripeSecretKey != "" && !strings.HasPrefix(c.StripeSecretKey, "sk_") && !strings.HasPrefix(c.StripeSecretKey, "rk_"):
+		bad("STRIPE_SECRET_KEY", "must be a secret key (sk_…) or a restricted key (rk_…), not a publishable key")
+	case c.StripeSecretKey != "" && c.FakePayments:
+		bad("MEETPIN_FAKE_PAYMENTS", "cannot be combined with STRIPE_SECRET_KEY: unset one of them")
+	}
+	switch {
+	case c.StripeWebhookSecret != "" && !strings.HasPrefix(c.StripeWebhookSecret, "whsec_"):
+		bad("STRIPE_WEBHOOK_SECRET", "must be a webhook signing secret (whsec_…)")
+	case c.StripeWebhookSecret == "" && c.StripeSecretKey != "":
+		bad("STRIPE_WEBHOOK_SECRET", "is required with STRIPE_SECRET_KEY: without it no payment would ever boost a room")
+	case c.StripeWebhookSecret != "" && c.StripeSecretKey == "" && !c.FakePayments:
+		bad("STRIPE_WEBHOOK_SECRET", "is set but STRIPE_SECRET_KEY is not")
+	}
+	if c.FakePayments && c.Production() {
+		bad("MEETPIN_FAKE_PAYMENTS", "is refused in production")
+	}
+	for _, p := range []struct{ name, v string }{
+		{"STRIPE_PRICE_1D_ID", c.StripePrice1D}, {"STRIPE_PRICE_3D_ID", c.StripePrice3D}, {"STRIPE_PRICE_7D_ID", c.StripePrice7D},
+	} {
+		if p.v != "" && !strings.HasPrefix(p.v, "price_") {
+			bad(p.name, "must be a Stripe Price ID (price_…)")
+		}
+	}
+	for _, b := range []struct{ name, v string }{{"STRIPE_API_BASE", c.StripeAPIBase}, {"KAKAO_API_BASE", c.KakaoAPIBase}} {
+		u, err := url.Parse(b.v)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "":
+			bad(b.name, "must be an absolute http(s) URL without user or query")
+		case c.Production() && u.Scheme != "https":
+			bad(b.name, "must be https in production")
+		}
+	}
+}
+
+// StripePriceIDs returns the configured Price IDs by days.
+func (c Config) StripePriceIDs() map[int]string {
+	ids := map[int]string{}
+	for days, id := range map[int]string{1: c.StripePrice1D, 3: c.StripePrice3D, 7: c.StripePrice7D} {
+		if id != "" {
+			ids[days] = id
+		}
+	}
+	return ids
 }
 
 func duration(get func(string) string, bad func(string, string, ...any), name string) time.Duration {
@@ -225,6 +307,11 @@ func (c Config) String() string {
 		"MEETPIN_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "MEETPIN_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
 		"MEETPIN_SESSION_TTL": c.SessionTTL.String(), "MEETPIN_LOG_LEVEL": c.LogLevel,
 		"MEETPIN_CRON": onOff(c.Cron),
+
+		"STRIPE_SECRET_KEY": redact(c.StripeSecretKey), "STRIPE_WEBHOOK_SECRET": redact(c.StripeWebhookSecret),
+		"STRIPE_PRICE_1D_ID": c.StripePrice1D, "STRIPE_PRICE_3D_ID": c.StripePrice3D, "STRIPE_PRICE_7D_ID": c.StripePrice7D,
+		"STRIPE_API_BASE": c.StripeAPIBase, "MEETPIN_FAKE_PAYMENTS": strconv.FormatBool(c.FakePayments),
+		"KAKAO_REST_API_KEY": redact(c.KakaoRESTAPIKey), "KAKAO_API_BASE": c.KakaoAPIBase,
 	}
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)

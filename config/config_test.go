@@ -16,7 +16,8 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 
 // secrets are the values that must never appear in a dump or an error.
 var secrets = []string{"s3cr3t-db-pass", "r3dis-pass", "admin-token-0123456789abcdef", "cron-secret-0123456789abcdef",
-	"metrics-token-0123456789abcdef"}
+	"metrics-token-0123456789abcdef",
+	"sk_live_stripe-key-0123", "whsec_stripe-hook-0123", "kakao-rest-key-0123"}
 
 // prodEnv is a complete, valid production environment. Each call returns a
 // fresh copy, changed by the given edits ("" unsets a variable).
@@ -38,6 +39,10 @@ func prodEnv(edits map[string]string) map[string]string {
 		"MEETPIN_RATELIMIT_AUTH":   "10/30m",
 		"MEETPIN_TRUSTED_PROXIES":  "10.0.0.0/8, 192.168.1.7,2001:db8::/32",
 		"MEETPIN_CRON":             "off",
+		"STRIPE_SECRET_KEY":        "sk_live_stripe-key-0123",
+		"STRIPE_WEBHOOK_SECRET":    "whsec_stripe-hook-0123",
+		"STRIPE_PRICE_3D_ID":       "price_1ThreeDays",
+		"KAKAO_REST_API_KEY":       "kakao-rest-key-0123",
 	}
 	for k, v := range edits {
 		if v == "" {
@@ -126,6 +131,7 @@ func TestDefaults(t *testing.T) {
 			Uploads: config.Rate{Limit: 10, Window: time.Minute},
 		},
 		Cron: true,
+		StripeAPIBase: "https://api.stripe.com", KakaoAPIBase: "https://dapi.kakao.com",
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
@@ -207,6 +213,16 @@ func TestBadValues(t *testing.T) {
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": ""}},
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": "short"}},
 		{"MEETPIN_METRICS_TOKEN", map[string]string{"MEETPIN_METRICS_TOKEN": "short-metrics"}},
+		{"STRIPE_SECRET_KEY", map[string]string{"STRIPE_SECRET_KEY": "pk_live_publishable"}},
+		{"STRIPE_WEBHOOK_SECRET", map[string]string{"STRIPE_WEBHOOK_SECRET": ""}}, // required with the key
+		{"STRIPE_WEBHOOK_SECRET", map[string]string{"STRIPE_WEBHOOK_SECRET": "sk_live_stripe-key-0123"}},
+		{"STRIPE_WEBHOOK_SECRET", map[string]string{"STRIPE_SECRET_KEY": ""}}, // a secret without a key
+		{"STRIPE_PRICE_1D_ID", map[string]string{"STRIPE_PRICE_1D_ID": "prod_123"}},
+		{"STRIPE_API_BASE", map[string]string{"STRIPE_API_BASE": "http://127.0.0.1:12111"}}, // https in production
+		{"STRIPE_API_BASE", map[string]string{"STRIPE_API_BASE": "api.stripe.com"}},
+		{"KAKAO_API_BASE", map[string]string{"KAKAO_API_BASE": "ftp://dapi.kakao.com"}},
+		{"MEETPIN_FAKE_PAYMENTS", map[string]string{"MEETPIN_FAKE_PAYMENTS": "1", "STRIPE_SECRET_KEY": "", "STRIPE_WEBHOOK_SECRET": ""}},
+		{"MEETPIN_FAKE_PAYMENTS", map[string]string{"MEETPIN_FAKE_PAYMENTS": "maybe"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -252,5 +268,37 @@ func TestSeveralBadValues(t *testing.T) {
 	// Development needs none of the production secrets.
 	if _, err := load(map[string]string{"MEETPIN_ENV": "development"}); err != nil {
 		t.Fatalf("development without secrets: %v", err)
+	}
+}
+
+// TestOutsideServices covers the payment and place settings outside
+// production.
+func TestOutsideServices(t *testing.T) {
+	dev := func(edits map[string]string) (config.Config, error) {
+		env := map[string]string{"MEETPIN_ENV": "development"}
+		for k, v := range edits {
+			env[k] = v
+		}
+		return load(env)
+	}
+	cfg, err := dev(map[string]string{"MEETPIN_FAKE_PAYMENTS": "1"})
+	if err != nil || !cfg.FakePayments || cfg.StripeSecretKey != "" {
+		t.Fatalf("fake payments in development: %+v %v", cfg, err)
+	}
+	// The fake may sign with a configured secret.
+	if _, err := dev(map[string]string{"MEETPIN_FAKE_PAYMENTS": "true", "STRIPE_WEBHOOK_SECRET": "whsec_local"}); err != nil {
+		t.Fatalf("fake with a secret: %v", err)
+	}
+	if _, err := dev(map[string]string{"MEETPIN_FAKE_PAYMENTS": "1", "STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1"}); err == nil ||
+		!strings.HasPrefix(err.Error(), "MEETPIN_FAKE_PAYMENTS: cannot be combined") {
+		t.Fatalf("fake with a real key: %v", err)
+	}
+	cfg, err = dev(map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
+		"STRIPE_PRICE_7D_ID": "price_7", "STRIPE_API_BASE": "http://127.0.0.1:12111/"})
+	if err != nil || cfg.StripeAPIBase != "http://127.0.0.1:12111" {
+		t.Fatalf("stripe-mock in development: %+v %v", cfg, err)
+	}
+	if ids := cfg.StripePriceIDs(); len(ids) != 1 || ids[7] != "price_7" {
+		t.Fatalf("price ids %v", ids)
 	}
 }

@@ -79,3 +79,15 @@ func Cleanups(store meetpin.Store) []Job {
 		}},
 	}
 }
+
+// BoostReminders is the job that tells hosts a day ahead that a boost ends
+// (app.App.SendBoostReminders), every 10 minutes.
+const BoostReminders = "boost-reminders"
+
+// BoostReminderJob wraps send as the BoostReminders job.
+func BoostReminderJob(send func(ctx context.Context) (int, error)) Job {
+	return Job{Name: BoostReminders, Interval: 10 * time.Minute, Run: func(ctx context.Context, _ time.Time) (Result, error) {
+		n, err := send(ctx)
+		return Result{Count: int64(n)}, err
+	}}
+}

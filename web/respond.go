@@ -41,6 +41,8 @@ var statusOf = map[string]int{
 	meetpin.ERATELIMIT:          http.StatusTooManyRequests,
 	meetpin.EINTERNAL:           http.StatusInternalServerError,
 	meetpin.EUNAVAILABLE:        http.StatusServiceUnavailable,
+	meetpin.EPAYMENTSDISABLED:   http.StatusServiceUnavailable,
+	meetpin.EPLACESUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // writeJSON writes v as JSON with the given status.
@@ -71,7 +73,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", requestIDOf(r)), slog.Any("error", err))
 	}
 	env := envelope{Code: code, Message: meetpin.ErrorMessage(err)}
-	if status >= 500 {
+	if status == http.StatusInternalServerError {
+		// A 503 domain error (PAYMENTS_DISABLED …) keeps its safe message.
 		env.Message = "Internal error."
 	}
 	var de *meetpin.Error

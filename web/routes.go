@@ -80,6 +80,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Maintenance jobs (CRON_SECRET).
 	s.handle(mux, "GET /api/cron", requireCronSecret(s, s.handleCronList))
 	s.handle(mux, "POST /api/cron/{job}", requireCronSecret(s, s.handleCronRun))
+	// Paid boosts (Stripe) and places (Kakao).
+	s.handle(mux, "POST /api/payments/stripe/checkout", requireUser(s, s.handleBoostCheckout))
+	s.handle(mux, "POST /api/payments/stripe/webhook", s.handleStripeWebhook)
+	s.handle(mux, "GET /payments/fake-checkout", s.handleFakeCheckoutPage)    // MEETPIN_FAKE_PAYMENTS only
+	s.handle(mux, "POST /payments/fake-checkout", s.handleFakeCheckoutSubmit) // MEETPIN_FAKE_PAYMENTS only
+	s.handle(mux, "GET /api/kakao/coord2address", s.handleCoord2Address)
+	s.handle(mux, "GET /api/places/search", s.handlePlaceSearch)
 
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)

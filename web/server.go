@@ -15,6 +15,7 @@ import (
 	"meetpin/app"
 	"meetpin/config"
 	"meetpin/cron"
+	"meetpin/inmem"
 	"meetpin/metrics"
 )
 
@@ -45,6 +46,13 @@ type Options struct {
 	Jobs       metrics.JobStats         // cron runs by job and result
 	// Cron runs the maintenance jobs for /api/cron; nil answers 503 there.
 	Cron *cron.Scheduler
+
+	// Payments and places (issue 7).
+	// FakeCheckout serves /payments/fake-checkout (development only); nil:
+	// those pages answer 404.
+	FakeCheckout FakeCheckout
+	// PlacesLimiter limits the place endpoints; nil: an in-process limiter.
+	PlacesLimiter meetpin.Limiter
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -76,6 +84,9 @@ type Server struct {
 	checks     []meetpin.HealthChecker
 	rejections metrics.RejectionCounter
 	jobs       metrics.JobStats
+	// Payments and places (issue 7).
+	fake          FakeCheckout
+	placesLimiter meetpin.Limiter
 }
 
 // New builds the server and its routes.
@@ -95,6 +106,13 @@ func New(o Options) *Server {
 	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: s.jobs, Streams: s.sseOpen.Load})
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second
+	}
+	s.fake, s.placesLimiter = o.FakeCheckout, o.PlacesLimiter
+	if s.placesLimiter == nil {
+		s.placesLimiter = o.Limiter
+	}
+	if s.placesLimiter == nil {
+		s.placesLimiter = inmem.NewLimiter(0)
 	}
 	if o.Config.SiteURL != "" {
 		s.csrf.AddTrustedOrigin(o.Config.SiteURL)

@@ -32,7 +32,7 @@ func waitAllRan(t *testing.T, base string) cronStatus {
 	for {
 		var st cronStatus
 		api(t, base, "GET", "/api/cron", testCronSecret, nil, 200, &st)
-		done := len(st.Jobs) == 5
+		done := len(st.Jobs) == 6 // the clean-ups and the boost reminders
 		for _, j := range st.Jobs {
 			done = done && j.LastRun != nil && j.LastRun.Result != ""
 		}

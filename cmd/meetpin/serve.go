@@ -70,19 +70,23 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	defer deps.Close()
 
-	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker})
+	ext := openOutside(cfg, store, log) // Stripe and Kakao (issue 7); ext.checkers are for /api/health
+	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker,
+		Payments: ext.payments, Places: ext.places, SiteURL: cfg.SiteURL})
 	if *demo {
 		if err := seed.DemoIfEmpty(ctx, a, log); err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)
 		}
 	}
-	sched, err := cron.New(cron.Options{Log: log, Store: store, Jobs: cron.Cleanups(store)})
+	jobs := append(cron.Cleanups(store), cron.BoostReminderJob(a.SendBoostReminders))
+	sched, err := cron.New(cron.Options{Log: log, Store: store, Jobs: jobs})
 	if err != nil {
 		return err
 	}
 	srv := web.New(web.Options{
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
-		Limiter: deps.limiter, Checks: deps.checks, Cron: sched,
+		Limiter: deps.limiter, Checks: append(deps.checks, ext.checkers...), Cron: sched,
+		FakeCheckout: ext.fake,
 		Schema: func(ctx context.Context) (bool, error) {
 			pending, err := m.Pending(ctx)
 			return !pending, err

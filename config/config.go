@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Environments.
@@ -34,6 +35,10 @@ type Config struct {
 	ShutdownTimeout time.Duration // MEETPIN_SHUTDOWN_TIMEOUT
 	SessionTTL      time.Duration // MEETPIN_SESSION_TTL
 	LogLevel        string        // MEETPIN_LOG_LEVEL
+
+	// Map tiles (web pages and the Content-Security-Policy).
+	MapTileURL     string // MEETPIN_MAP_TILE_URL: a Leaflet tile URL template
+	MapAttribution string // MEETPIN_MAP_ATTRIBUTION: HTML shown in the map's corner
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -56,7 +61,15 @@ var Vars = []Var{
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
 	{Name: "MEETPIN_SESSION_TTL", Default: "720h", Help: "how long a session lives without use (renewed on use)"},
 	{Name: "MEETPIN_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "MEETPIN_MAP_TILE_URL", Default: DefaultMapTileURL, Help: "Leaflet tile URL template with {z}, {x} and {y}; {s} etc. only in the host's first label; its host is allowed in the CSP's img-src (https in production)"},
+	{Name: "MEETPIN_MAP_ATTRIBUTION", Default: DefaultMapAttribution, Help: "attribution HTML the map shows for its tiles (at most 500 characters)"},
 }
+
+// Map tile defaults: OpenStreetMap's standard tiles.
+const (
+	DefaultMapTileURL     = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+	DefaultMapAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
+)
 
 // Load reads and validates the configuration.
 func Load(getenv func(string) string) (Config, error) {
@@ -85,6 +98,9 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminToken:  get("ADMIN_TOKEN"),
 		CronSecret:  get("CRON_SECRET"),
 		LogLevel:    strings.ToLower(get("MEETPIN_LOG_LEVEL")),
+
+		MapTileURL:     get("MEETPIN_MAP_TILE_URL"),
+		MapAttribution: get("MEETPIN_MAP_ATTRIBUTION"),
 	}
 	if c.Env != Development && c.Env != Production {
 		bad("MEETPIN_ENV", "must be %q or %q, not %q", Development, Production, c.Env)
@@ -135,6 +151,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Env == Production && c.SiteURL == "" {
 		bad("SITE_URL", "is required in production")
+	}
+	if src, err := TileSource(c.MapTileURL); err != nil {
+		bad("MEETPIN_MAP_TILE_URL", "%v", err)
+	} else if c.Env == Production && !strings.HasPrefix(src, "https://") {
+		bad("MEETPIN_MAP_TILE_URL", "must be an https:// URL in production")
+	}
+	if n := utf8.RuneCountInString(c.MapAttribution); n > 500 || strings.ContainsAny(c.MapAttribution, "\x00\n\r") {
+		bad("MEETPIN_MAP_ATTRIBUTION", "must be one line of at most 500 characters")
 	}
 	return c, errors.Join(errs...)
 }
@@ -194,6 +218,7 @@ func (c Config) String() string {
 		"ADMIN_TOKEN": redact(c.AdminToken), "CRON_SECRET": redact(c.CronSecret),
 		"MEETPIN_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "MEETPIN_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
 		"MEETPIN_SESSION_TTL": c.SessionTTL.String(), "MEETPIN_LOG_LEVEL": c.LogLevel,
+		"MEETPIN_MAP_TILE_URL": c.MapTileURL, "MEETPIN_MAP_ATTRIBUTION": c.MapAttribution,
 	}
 	names := make([]string, 0, len(vals))
 	for k := range vals {

@@ -107,6 +107,7 @@ func TestDefaults(t *testing.T) {
 	want := config.Config{
 		Addr: ":8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
 		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
+		MapTileURL: config.DefaultMapTileURL, MapAttribution: config.DefaultMapAttribution,
 	}
 	if cfg != want {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)

@@ -31,6 +31,7 @@ type Store interface {
 	NotificationStore
 	ReportStore
 	BlockStore
+	TelemetryStore
 
 	// Engine names the implementation: EngineSQLite or EnginePostgres.
 	Engine() string

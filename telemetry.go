@@ -80,6 +80,14 @@ type CSPSummary struct {
 	Groups int64 `json:"groups"`
 	// Top are the largest groups, by count.
 	Top []CSPViolationCount `json:"top"`
+	// Pages are the pages with the most violations, of any kind.
+	Pages []CSPPageCount `json:"pages"`
+}
+
+// CSPPageCount is the number of violations on one page.
+type CSPPageCount struct {
+	DocumentPath string `json:"document_path"`
+	Count        int64  `json:"count"`
 }
 
 // Web-vitals metric names, as the web-vitals library reports them.
@@ -117,11 +125,12 @@ var webVitalLimits = map[string][3]float64{
 	VitalFCP:  {1800, 3000, 60000},
 }
 
-// WebVitalMax returns the largest plausible value of a metric, and false
-// for an unknown metric. The smallest is 0.
-func WebVitalMax(metric string) (float64, bool) {
+// WebVitalLimits returns, for a metric, the largest good value, the
+// largest value that needs improvement, and the largest plausible value
+// (the smallest is 0); ok is false for an unknown metric.
+func WebVitalLimits(metric string) (good, poor, max float64, ok bool) {
 	l, ok := webVitalLimits[metric]
-	return l[2], ok
+	return l[0], l[1], l[2], ok
 }
 
 // RateWebVital rates a value of a metric as RatingGood,
@@ -187,9 +196,10 @@ type TelemetryStore interface {
 	// latest At. EVALIDATION when a field breaks the schema (empty, or
 	// longer than 255 characters); then nothing is counted.
 	RecordCSPViolations(ctx context.Context, vs []CSPViolation) error
-	// CSPSummary returns the totals and the limit largest (directive,
-	// blocked URI) groups, largest first, ties by directive then blocked
-	// URI in byte order.
+	// CSPSummary returns, from one snapshot, the totals, the limit largest
+	// (directive, blocked URI) groups, largest first, ties by directive
+	// then blocked URI in byte order, and the limit pages with the most
+	// violations, ties by path. A limit below 1 counts as 1.
 	CSPSummary(ctx context.Context, limit int) (*CSPSummary, error)
 	// DeleteCSPViolationsBefore drops the counters last seen before t and
 	// returns how many it dropped.
@@ -197,7 +207,7 @@ type TelemetryStore interface {
 
 	// RecordWebVitals stores the samples, all or none: EVALIDATION when one
 	// breaks the schema (unknown metric or rating, a value outside 0 to
-	// WebVitalMax, an empty path).
+	// its WebVitalLimits maximum, an empty path).
 	RecordWebVitals(ctx context.Context, vs []WebVital) error
 	// WebVitalsSummary summarises the samples taken at or after since: one
 	// WebVitalStat per metric and page, and one per metric over all pages

@@ -20,8 +20,8 @@ func testTelemetry(t *testing.T, open func(t *testing.T) meetpin.Store) {
 
 		empty, err := s.CSPSummary(ctx, 10)
 		assertCode(t, err, "")
-		if empty.Total != 0 || empty.Groups != 0 || empty.Top == nil || len(empty.Top) != 0 {
-			t.Fatalf("empty summary = %+v, want zero totals and an empty, non-nil list", empty)
+		if empty.Total != 0 || empty.Groups != 0 || empty.Top == nil || len(empty.Top) != 0 || empty.Pages == nil || len(empty.Pages) != 0 {
+			t.Fatalf("empty summary = %+v, want zero totals and empty, non-nil lists", empty)
 		}
 
 		base := now().Add(-time.Hour)
@@ -62,12 +62,17 @@ func testTelemetry(t *testing.T, open func(t *testing.T) meetpin.Store) {
 			t.Errorf("Top[1:] = %+v, want img-src then style-src-elem", sum.Top[1:])
 		}
 		assertTime(t, "Top[1].FirstSeen", sum.Top[1].FirstSeen, base.Add(10*time.Minute))
+		// Pages: /map 3 + 1, / 1 + 1, /rooms/{id} 1; ties in byte order.
+		wantPages := []meetpin.CSPPageCount{{DocumentPath: "/map", Count: 4}, {DocumentPath: "/", Count: 2}, {DocumentPath: "/rooms/{id}", Count: 1}}
+		if !reflect.DeepEqual(sum.Pages, wantPages) {
+			t.Errorf("Pages = %+v, want %+v", sum.Pages, wantPages)
+		}
 
 		// A limit cuts the list, not the totals; below 1 it counts as 1.
 		for _, limit := range []int{1, 0, -5} {
 			one, err := s.CSPSummary(ctx, limit)
 			assertCode(t, err, "")
-			if len(one.Top) != 1 || one.Top[0].Count != 5 || one.Total != 7 || one.Groups != 3 {
+			if len(one.Top) != 1 || one.Top[0].Count != 5 || one.Total != 7 || one.Groups != 3 || len(one.Pages) != 1 || one.Pages[0].DocumentPath != "/map" {
 				t.Errorf("CSPSummary(%d) = %+v", limit, one)
 			}
 		}

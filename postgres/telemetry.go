@@ -35,22 +35,37 @@ func (db *DB) RecordCSPViolations(ctx context.Context, vs []meetpin.CSPViolation
 	return dbError(err, "csp report")
 }
 
-// CSPSummary implements meetpin.TelemetryStore. Ties sort in byte order
-// (COLLATE "C"), as SQLite's BINARY collation does.
+// CSPSummary implements meetpin.TelemetryStore. Both queries run in one
+// REPEATABLE READ transaction, so they see one snapshot; ties sort in byte
+// order (COLLATE "C"), as SQLite's BINARY collation does.
 func (db *DB) CSPSummary(ctx context.Context, limit int) (*meetpin.CSPSummary, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT directive, blocked_uri, SUM(count)::bigint AS n, COUNT(*), MIN(first_seen), MAX(last_seen),
-			(SUM(SUM(count)) OVER ())::bigint, COUNT(*) OVER ()
-		FROM csp_reports
-		GROUP BY directive, blocked_uri
-		ORDER BY n DESC, directive COLLATE "C", blocked_uri COLLATE "C"
-		LIMIT $1`, max(limit, 1))
 	sum := &meetpin.CSPSummary{}
-	sum.Top, err = collect(rows, err, func(row pgx.Row) (meetpin.CSPViolationCount, error) {
-		var c meetpin.CSPViolationCount
-		err := row.Scan(&c.Directive, &c.BlockedURI, &c.Count, &c.Pages, &c.FirstSeen, &c.LastSeen, &sum.Total, &sum.Groups)
-		c.FirstSeen, c.LastSeen = ms(c.FirstSeen), ms(c.LastSeen)
-		return c, err
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			SELECT directive, blocked_uri, SUM(count)::bigint AS n, COUNT(*), MIN(first_seen), MAX(last_seen),
+				(SUM(SUM(count)) OVER ())::bigint, COUNT(*) OVER ()
+			FROM csp_reports
+			GROUP BY directive, blocked_uri
+			ORDER BY n DESC, directive COLLATE "C", blocked_uri COLLATE "C"
+			LIMIT $1`, max(limit, 1))
+		sum.Top, err = collect(rows, err, func(row pgx.Row) (meetpin.CSPViolationCount, error) {
+			var c meetpin.CSPViolationCount
+			err := row.Scan(&c.Directive, &c.BlockedURI, &c.Count, &c.Pages, &c.FirstSeen, &c.LastSeen, &sum.Total, &sum.Groups)
+			c.FirstSeen, c.LastSeen = ms(c.FirstSeen), ms(c.LastSeen)
+			return c, err
+		})
+		if err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `
+			SELECT document_path, SUM(count)::bigint AS n FROM csp_reports
+			GROUP BY document_path ORDER BY n DESC, document_path COLLATE "C" LIMIT $1`, max(limit, 1))
+		sum.Pages, err = collect(rows, err, func(row pgx.Row) (meetpin.CSPPageCount, error) {
+			var p meetpin.CSPPageCount
+			err := row.Scan(&p.DocumentPath, &p.Count)
+			return p, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, dbError(err, "csp summary")

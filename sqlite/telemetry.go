@@ -33,9 +33,16 @@ func (db *DB) RecordCSPViolations(ctx context.Context, vs []meetpin.CSPViolation
 }
 
 // CSPSummary implements meetpin.TelemetryStore. The totals come from window
-// functions over the groups, so they and the top list read one snapshot.
+// functions over the groups; both queries run in one read transaction, so
+// they see one snapshot (WAL).
 func (db *DB) CSPSummary(ctx context.Context, limit int) (*meetpin.CSPSummary, error) {
-	rows, err := db.read.QueryContext(ctx, `
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	sum := &meetpin.CSPSummary{Top: []meetpin.CSPViolationCount{}, Pages: []meetpin.CSPPageCount{}}
+	rows, err := tx.QueryContext(ctx, `
 		SELECT directive, blocked_uri, SUM(count) AS n, COUNT(*), MIN(first_seen), MAX(last_seen),
 			SUM(SUM(count)) OVER (), COUNT(*) OVER ()
 		FROM csp_reports
@@ -46,7 +53,6 @@ func (db *DB) CSPSummary(ctx context.Context, limit int) (*meetpin.CSPSummary, e
 		return nil, err
 	}
 	defer rows.Close()
-	sum := &meetpin.CSPSummary{Top: []meetpin.CSPViolationCount{}}
 	for rows.Next() {
 		var c meetpin.CSPViolationCount
 		var first, last int64
@@ -55,6 +61,23 @@ func (db *DB) CSPSummary(ctx context.Context, limit int) (*meetpin.CSPSummary, e
 		}
 		c.FirstSeen, c.LastSeen = fromMS(first), fromMS(last)
 		sum.Top = append(sum.Top, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `
+		SELECT document_path, SUM(count) AS n FROM csp_reports
+		GROUP BY document_path ORDER BY n DESC, document_path LIMIT ?`, max(limit, 1))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p meetpin.CSPPageCount
+		if err := rows.Scan(&p.DocumentPath, &p.Count); err != nil {
+			return nil, err
+		}
+		sum.Pages = append(sum.Pages, p)
 	}
 	return sum, rows.Err()
 }

@@ -67,6 +67,16 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /api/reports", requireUser(s, s.handleReportCreate))
 	s.handle(mux, "GET /api/reports", requireUser(s, s.handleReportsMine))
 
+	// Browser telemetry: anonymous beacons in (no session is loaded for
+	// them, so they skip the CSRF check, which a browser's report upload
+	// might not pass), operator summaries out.
+	s.handle(mux, "POST /api/security/csp-report", s.handleCSPReport)
+	s.handle(mux, "GET /api/security/csp-report", requireAdminToken(s, s.handleCSPSummary))
+	s.handle(mux, "POST /api/telemetry/web-vitals", s.handleWebVitals)
+	s.handle(mux, "GET /api/telemetry/web-vitals", requireAdminToken(s, s.handleWebVitalsSummary))
+	s.csrf.AddInsecureBypassPattern("POST /api/security/csp-report")
+	s.csrf.AddInsecureBypassPattern("POST /api/telemetry/web-vitals")
+
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
 

@@ -39,8 +39,15 @@ const apiPolicy = "default-src 'none'; frame-ancestors 'none'"
 // Images come from the site, data: and blob: URLs (Leaflet's CSS and
 // canvas), and the tile host of MEETPIN_MAP_TILE_URL; connections only to
 // the site (API, event streams, the web-vitals beacon).
+//
+// Violations go to report-uri, and on an https site also to report-to
+// (the Reporting API, with Reporting-Endpoints). Chromium sends only to
+// report-to when the policy names one, and accepts a report-to endpoint
+// only on https, so on a plain-http site (development on localhost) the
+// policy leaves report-to out and reports still arrive through report-uri.
 type pagePolicy struct {
-	parts []string // joined with the nonce
+	parts    []string // joined with the nonce
+	reportTo bool     // the policy names report-to: send Reporting-Endpoints
 }
 
 func newPagePolicy(cfg config.Config) pagePolicy {
@@ -61,12 +68,15 @@ func newPagePolicy(cfg config.Config) pagePolicy {
 		"frame-ancestors 'none'",
 		"form-action 'self'",
 		"report-uri " + cspReportPath,
-		"report-to csp",
+	}
+	reportTo := strings.HasPrefix(cfg.SiteURL, "https://")
+	if reportTo {
+		directives = append(directives, "report-to csp")
 	}
 	if cfg.Production() {
 		directives = append(directives, "upgrade-insecure-requests")
 	}
-	return pagePolicy{parts: strings.Split(strings.Join(directives, "; "), "\x00")}
+	return pagePolicy{parts: strings.Split(strings.Join(directives, "; "), "\x00"), reportTo: reportTo}
 }
 
 // with returns the policy for one response.

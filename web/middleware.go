@@ -172,7 +172,9 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		} else {
 			nonce := newNonce()
 			h.Set("Content-Security-Policy", page.with(nonce))
-			h.Set("Reporting-Endpoints", `csp="`+cspReportPath+`"`)
+			if page.reportTo {
+				h.Set("Reporting-Endpoints", `csp="`+cspReportPath+`"`)
+			}
 			r = r.WithContext(context.WithValue(r.Context(), nonceKey, nonce))
 		}
 		next.ServeHTTP(w, r)

@@ -29,12 +29,19 @@ func parseCSP(t *testing.T, policy string) map[string][]string {
 var nonceSource = regexp.MustCompile(`^'nonce-([A-Za-z0-9_-]{22,})'$`)
 
 // pageCSP checks the page policy of a reply and returns its nonce.
-func pageCSP(t *testing.T, r *reply) (map[string][]string, string) {
+// reportTo says whether the policy should use the Reporting API too (an
+// https site) besides report-uri.
+func pageCSP(t *testing.T, r *reply, reportTo bool) (map[string][]string, string) {
 	t.Helper()
-	checkSecurityHeaders(t, r)
+	if !reportTo {
+		checkSecurityHeaders(t, r)
+	}
 	csp := parseCSP(t, r.Header.Get("Content-Security-Policy"))
-	if got := r.Header.Get("Reporting-Endpoints"); got != `csp="/api/security/csp-report"` {
+	if got := r.Header.Get("Reporting-Endpoints"); reportTo && got != `csp="/api/security/csp-report"` || !reportTo && got != "" {
 		t.Errorf("Reporting-Endpoints = %q", got)
+	}
+	if got, ok := csp["report-to"]; reportTo && !slices.Equal(got, []string{"csp"}) || !reportTo && ok {
+		t.Errorf("report-to = %q", got)
 	}
 	var nonce string
 	for _, dir := range []string{"script-src", "style-src"} {
@@ -58,7 +65,6 @@ func pageCSP(t *testing.T, r *reply) (map[string][]string, string) {
 		"connect-src":     {"'self'"},
 		"style-src-attr":  {"'unsafe-inline'"},
 		"report-uri":      {"/api/security/csp-report"},
-		"report-to":       {"csp"},
 	} {
 		if !slices.Equal(csp[dir], want) {
 			t.Errorf("%s = %q, want %q", dir, csp[dir], want)
@@ -105,7 +111,7 @@ func TestContentSecurityPolicy(t *testing.T) {
 		seen := map[string]bool{}
 		for _, path := range []string{"/nope", "/no/such/page", "/nope", "/nope"} {
 			r := s.call("GET", path, nil, "")
-			csp, nonce := pageCSP(t, r)
+			csp, nonce := pageCSP(t, r, false)
 			if seen[nonce] {
 				t.Fatalf("nonce %q served twice", nonce)
 			}
@@ -121,11 +127,12 @@ func TestContentSecurityPolicy(t *testing.T) {
 }
 
 // TestContentSecurityPolicyConfig: the tile host comes from
-// MEETPIN_MAP_TILE_URL; production adds HSTS and upgrade-insecure-requests.
+// MEETPIN_MAP_TILE_URL; production adds HSTS and upgrade-insecure-requests,
+// and an https SITE_URL the Reporting API (report-to).
 func TestContentSecurityPolicyConfig(t *testing.T) {
 	engines(t, func(t *testing.T, store meetpin.Store) {
 		s, _, _ := newServerEnv(t, store, map[string]string{"MEETPIN_MAP_TILE_URL": "https://{s}-tiles.maps.example:8443/{z}/{x}/{y}.png?key=k"})
-		csp, _ := pageCSP(t, s.call("GET", "/nope", nil, ""))
+		csp, _ := pageCSP(t, s.call("GET", "/nope", nil, ""), false)
 		if want := []string{"'self'", "data:", "blob:", "https://*.maps.example:8443"}; !slices.Equal(csp["img-src"], want) {
 			t.Errorf("img-src = %q, want %q", csp["img-src"], want)
 		}
@@ -141,7 +148,7 @@ func TestContentSecurityPolicyConfig(t *testing.T) {
 			}
 		}
 		r := prod.call("GET", "/nope", nil, "")
-		csp = parseCSP(t, r.Header.Get("Content-Security-Policy"))
+		csp, _ = pageCSP(t, r, true)
 		if _, ok := csp["upgrade-insecure-requests"]; !ok {
 			t.Errorf("no upgrade-insecure-requests in production: %q", r.Header.Get("Content-Security-Policy"))
 		}

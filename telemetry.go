@@ -173,19 +173,58 @@ type WebVitalStat struct {
 	Poor             int64  `json:"poor"`
 }
 
-// CompleteWebVitalStats derives what an engine's summary query leaves out
-// (NeedsImprovement from the other counts, Rating from P75) and sorts the
-// stats by metric, then path, in byte order.
-func CompleteWebVitalStats(stats []WebVitalStat) []WebVitalStat {
-	for i := range stats {
-		s := &stats[i]
-		s.NeedsImprovement = s.Count - s.Good - s.Poor
-		s.Rating = RateWebVital(s.Metric, s.P75)
+// WebVitalSummarizer computes the WebVitalStats of the samples added to
+// it. Both engines feed it their rows, so they agree to the bit; the zero
+// value is ready to use.
+type WebVitalSummarizer struct {
+	groups map[[2]string]*vitalGroup
+}
+
+type vitalGroup struct {
+	values      []float64
+	good, poor  int64
+	metric, pth string
+}
+
+// Add counts one sample of metric on page path, rated rating.
+func (z *WebVitalSummarizer) Add(metric, path string, value float64, rating string) {
+	if z.groups == nil {
+		z.groups = map[[2]string]*vitalGroup{}
 	}
-	slices.SortFunc(stats, func(a, b WebVitalStat) int {
+	for _, p := range [2]string{path, ""} {
+		g := z.groups[[2]string{metric, p}]
+		if g == nil {
+			g = &vitalGroup{metric: metric, pth: p}
+			z.groups[[2]string{metric, p}] = g
+		}
+		g.values = append(g.values, value)
+		switch rating {
+		case RatingGood:
+			g.good++
+		case RatingPoor:
+			g.poor++
+		}
+	}
+}
+
+// Stats returns one WebVitalStat per metric and page and one per metric
+// (Path ""), ordered by metric then path in byte order. P75 is the
+// nearest-rank percentile: the sample of rank ceil(3n/4) in value order.
+func (z *WebVitalSummarizer) Stats() []WebVitalStat {
+	out := make([]WebVitalStat, 0, len(z.groups))
+	for _, g := range z.groups {
+		slices.Sort(g.values)
+		n := int64(len(g.values))
+		p75 := g.values[(3*n+3)/4-1]
+		out = append(out, WebVitalStat{
+			Metric: g.metric, Path: g.pth, Count: n, P75: p75, Rating: RateWebVital(g.metric, p75),
+			Good: g.good, NeedsImprovement: n - g.good - g.poor, Poor: g.poor,
+		})
+	}
+	slices.SortFunc(out, func(a, b WebVitalStat) int {
 		return cmp.Or(cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.Path, b.Path))
 	})
-	return stats
+	return out
 }
 
 // TelemetryStore keeps the browser telemetry that the original kept in

@@ -100,37 +100,28 @@ func (db *DB) RecordWebVitals(ctx context.Context, vs []meetpin.WebVital) error 
 	return dbError(err, "web vitals")
 }
 
-// WebVitalsSummary implements meetpin.TelemetryStore with the query of
-// sqlite/telemetry.go: nearest-rank p75, rank ceil(3n/4) = (3n+3)/4.
+// WebVitalsSummary implements meetpin.TelemetryStore like sqlite does: it
+// reads the window's samples and leaves the percentiles to
+// meetpin.WebVitalSummarizer, so both engines agree to the bit.
 func (db *DB) WebVitalsSummary(ctx context.Context, since time.Time) ([]meetpin.WebVitalStat, error) {
-	rows, err := db.pool.Query(ctx, `
-		WITH s AS (
-			SELECT metric, page_path, value, rating FROM web_vitals WHERE created_at >= $1
-		), ranked AS (
-			SELECT metric, page_path, value,
-				ROW_NUMBER() OVER (PARTITION BY metric, page_path ORDER BY value) AS rn,
-				COUNT(*) OVER w AS n,
-				SUM(CASE WHEN rating = 'good' THEN 1 ELSE 0 END) OVER w AS good,
-				SUM(CASE WHEN rating = 'poor' THEN 1 ELSE 0 END) OVER w AS poor
-			FROM s WINDOW w AS (PARTITION BY metric, page_path)
-			UNION ALL
-			SELECT metric, '', value,
-				ROW_NUMBER() OVER (PARTITION BY metric ORDER BY value),
-				COUNT(*) OVER w,
-				SUM(CASE WHEN rating = 'good' THEN 1 ELSE 0 END) OVER w,
-				SUM(CASE WHEN rating = 'poor' THEN 1 ELSE 0 END) OVER w
-			FROM s WINDOW w AS (PARTITION BY metric)
-		)
-		SELECT metric, page_path, n, value, good, poor FROM ranked WHERE rn = (3 * n + 3) / 4`, ms(since))
-	stats, err := collect(rows, err, func(row pgx.Row) (meetpin.WebVitalStat, error) {
-		var s meetpin.WebVitalStat
-		err := row.Scan(&s.Metric, &s.Path, &s.Count, &s.P75, &s.Good, &s.Poor)
-		return s, err
-	})
+	rows, err := db.pool.Query(ctx, `SELECT metric, page_path, value, rating FROM web_vitals WHERE created_at >= $1`, ms(since))
 	if err != nil {
 		return nil, dbError(err, "web vitals summary")
 	}
-	return meetpin.CompleteWebVitalStats(stats), nil
+	defer rows.Close()
+	var z meetpin.WebVitalSummarizer
+	var metric, path, rating string
+	var value float64
+	for rows.Next() {
+		if err := rows.Scan(&metric, &path, &value, &rating); err != nil {
+			return nil, dbError(err, "web vitals summary")
+		}
+		z.Add(metric, path, value, rating)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err, "web vitals summary")
+	}
+	return z.Stats(), nil
 }
 
 // DeleteWebVitalsBefore implements meetpin.TelemetryStore.

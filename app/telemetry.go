@@ -111,7 +111,11 @@ func (a *App) RecordWebVitals(ctx context.Context, in []WebVitalInput) error {
 			f.Add(field("path"), "must be the page's path, e.g. /map")
 		}
 		if ok && s.Value != nil {
-			vs = append(vs, meetpin.WebVital{Metric: s.Name, Value: *s.Value, Path: path, Rating: meetpin.RateWebVital(s.Name, *s.Value), At: at})
+			v := *s.Value
+			if v == 0 {
+				v = 0 // not -0
+			}
+			vs = append(vs, meetpin.WebVital{Metric: s.Name, Value: v, Path: path, Rating: meetpin.RateWebVital(s.Name, v), At: at})
 		}
 	}
 	if err := f.Err(); err != nil {

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -124,16 +126,34 @@ func probeInBrowser(t *testing.T, chromium string, tls bool) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
+	// The profile is not a t.TempDir: Chromium's helper processes may
+	// still write to it for a moment after they are killed.
+	profile, err := os.MkdirTemp("", "meetpin-chromium-*")
+	if err != nil {
+		t.Fatal(err)
+	}
 	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-		"--short-reporting-delay", "--user-data-dir=" + t.TempDir()}
+		"--short-reporting-delay", "--user-data-dir=" + profile}
 	if tls {
 		args = append(args, "--ignore-certificate-errors")
 	}
-	cmd := exec.CommandContext(ctx, chromium, append(args, hs.URL+"/probe")...)
+	cmd := exec.Command(chromium, append(args, hs.URL+"/probe")...)
+	// Its own process group, so that the browser and its helpers end
+	// together.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 
 	type group struct{ directive, blocked string }
 	want := []group{{"script-src-elem", "inline"}, {"style-src-elem", "inline"}, {"img-src", "https://blocked.example"}}

@@ -33,6 +33,7 @@ type Store interface {
 	BlockStore
 	MaintenanceStore
 	BoostStore
+	TelemetryStore
 
 	// Engine names the implementation: EngineSQLite or EnginePostgres.
 	Engine() string

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Environments.
@@ -51,6 +52,9 @@ type Config struct {
 	FakePayments        bool   // MEETPIN_FAKE_PAYMENTS (development only)
 	KakaoRESTAPIKey     string // KAKAO_REST_API_KEY; empty: no addresses or place search
 	KakaoAPIBase        string // KAKAO_API_BASE
+	// Map tiles (web pages and the Content-Security-Policy).
+	MapTileURL     string // MEETPIN_MAP_TILE_URL: a Leaflet tile URL template
+	MapAttribution string // MEETPIN_MAP_ATTRIBUTION: HTML shown in the map's corner
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -94,7 +98,15 @@ var Vars = []Var{
 	{Name: "MEETPIN_FAKE_PAYMENTS", Default: "false", Help: "development only, without STRIPE_SECRET_KEY: a local, clearly labelled fake checkout page drives the real webhook code"},
 	{Name: "KAKAO_REST_API_KEY", Help: "Kakao REST API key for addresses and place search; empty: coordinates instead of addresses, search answers 503", Secret: true},
 	{Name: "KAKAO_API_BASE", Default: "https://dapi.kakao.com", Help: "base URL of the Kakao Local API"},
+	{Name: "MEETPIN_MAP_TILE_URL", Default: DefaultMapTileURL, Help: "Leaflet tile URL template with {z}, {x} and {y}; {s} etc. only in the host's first label; its host is allowed in the CSP's img-src (https in production)"},
+	{Name: "MEETPIN_MAP_ATTRIBUTION", Default: DefaultMapAttribution, Help: "attribution HTML the map shows for its tiles (at most 500 characters)"},
 }
+
+// Map tile defaults: OpenStreetMap's standard tiles.
+const (
+	DefaultMapTileURL     = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+	DefaultMapAttribution = `&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
+)
 
 // Load reads and validates the configuration.
 func Load(getenv func(string) string) (Config, error) {
@@ -132,6 +144,8 @@ func Load(getenv func(string) string) (Config, error) {
 		StripeAPIBase:       strings.TrimRight(get("STRIPE_API_BASE"), "/"),
 		KakaoRESTAPIKey:     get("KAKAO_REST_API_KEY"),
 		KakaoAPIBase:        strings.TrimRight(get("KAKAO_API_BASE"), "/"),
+		MapTileURL:          get("MEETPIN_MAP_TILE_URL"),
+		MapAttribution:      get("MEETPIN_MAP_ATTRIBUTION"),
 	}
 	c.MetricsToken = get("MEETPIN_METRICS_TOKEN")
 	if c.Env != Development && c.Env != Production {
@@ -196,6 +210,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	loadRateLimits(&c, get, bad)
 	c.loadOutside(get, bad)
+	if src, err := TileSource(c.MapTileURL); err != nil {
+		bad("MEETPIN_MAP_TILE_URL", "%v", err)
+	} else if c.Env == Production && !strings.HasPrefix(src, "https://") {
+		bad("MEETPIN_MAP_TILE_URL", "must be an https:// URL in production")
+	}
+	if n := utf8.RuneCountInString(c.MapAttribution); n > 500 || strings.ContainsAny(c.MapAttribution, "\x00\n\r") {
+		bad("MEETPIN_MAP_ATTRIBUTION", "must be one line of at most 500 characters")
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -312,6 +334,7 @@ func (c Config) String() string {
 		"STRIPE_PRICE_1D_ID": c.StripePrice1D, "STRIPE_PRICE_3D_ID": c.StripePrice3D, "STRIPE_PRICE_7D_ID": c.StripePrice7D,
 		"STRIPE_API_BASE": c.StripeAPIBase, "MEETPIN_FAKE_PAYMENTS": strconv.FormatBool(c.FakePayments),
 		"KAKAO_REST_API_KEY": redact(c.KakaoRESTAPIKey), "KAKAO_API_BASE": c.KakaoAPIBase,
+		"MEETPIN_MAP_TILE_URL": c.MapTileURL, "MEETPIN_MAP_ATTRIBUTION": c.MapAttribution,
 	}
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)

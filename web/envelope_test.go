@@ -243,10 +243,11 @@ func TestNoRoute(t *testing.T) {
 func checkSecurityHeaders(t *testing.T, r *reply) {
 	t.Helper()
 	for k, want := range map[string]string{
-		"X-Content-Type-Options":     "nosniff",
-		"X-Frame-Options":            "DENY",
-		"Referrer-Policy":            "strict-origin-when-cross-origin",
-		"Cross-Origin-Opener-Policy": "same-origin",
+		"X-Content-Type-Options":       "nosniff",
+		"X-Frame-Options":              "DENY",
+		"Referrer-Policy":              "strict-origin-when-cross-origin",
+		"Cross-Origin-Opener-Policy":   "same-origin",
+		"Cross-Origin-Resource-Policy": "same-origin",
 	} {
 		if got := r.Header.Get(k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)
@@ -257,6 +258,9 @@ func checkSecurityHeaders(t *testing.T, r *reply) {
 	}
 	if r.Header.Get("Strict-Transport-Security") != "" {
 		t.Errorf("HSTS sent in development")
+	}
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("Content-Security-Policy = %q", csp)
 	}
 }
 

@@ -19,6 +19,7 @@ type ctxKey int
 const (
 	infoKey ctxKey = iota
 	userKey
+	nonceKey // the page's CSP nonce, see CSPNonce
 )
 
 // reqInfo is filled as the request travels through the chain, and read by
@@ -150,8 +151,12 @@ func cleanRequestID(id string) string {
 	return id
 }
 
-// securityHeaders sets the headers every response carries.
+// securityHeaders sets the headers every response carries, and the
+// Content-Security-Policy (csp.go): under /api/ one that allows nothing;
+// elsewhere the page policy with a fresh nonce, which it puts in the
+// request's context for the templates (CSPNonce).
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	page := newPagePolicy(s.cfg)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -159,8 +164,19 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		if s.cfg.Production() {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			h.Set("Content-Security-Policy", apiPolicy)
+		} else {
+			nonce := newNonce()
+			h.Set("Content-Security-Policy", page.with(nonce))
+			if page.reportTo {
+				h.Set("Reporting-Endpoints", `csp="`+cspReportPath+`"`)
+			}
+			r = r.WithContext(context.WithValue(r.Context(), nonceKey, nonce))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -232,8 +248,10 @@ func apiAllow(mux *http.ServeMux, r *http.Request) string {
 
 // isOperatorToken reports whether the path takes an operator secret
 // (ADMIN_TOKEN, CRON_SECRET) as its bearer token rather than a session.
+// The telemetry paths are among them: their POSTs are anonymous browser
+// beacons, which need no session lookup, and their GETs are operator reads.
 func (s *Server) isOperatorToken(path string) bool {
-	for _, p := range []string{"/api/monitoring", "/api/cache/", "/api/cron", "/metrics"} {
+	for _, p := range []string{"/api/monitoring", "/api/cache/", "/api/cron", "/metrics", cspReportPath, "/api/telemetry/"} {
 		if strings.HasPrefix(path, p) {
 			return true
 		}

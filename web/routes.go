@@ -87,6 +87,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /payments/fake-checkout", s.handleFakeCheckoutSubmit) // MEETPIN_FAKE_PAYMENTS only
 	s.handle(mux, "GET /api/kakao/coord2address", s.handleCoord2Address)
 	s.handle(mux, "GET /api/places/search", s.handlePlaceSearch)
+	// Browser telemetry: anonymous beacons in (no session is loaded for
+	// them, so they skip the CSRF check, which a browser's report upload
+	// might not pass), operator summaries out.
+	s.handle(mux, "POST /api/security/csp-report", s.handleCSPReport)
+	s.handle(mux, "GET /api/security/csp-report", requireAdminToken(s, s.handleCSPSummary))
+	s.handle(mux, "POST /api/telemetry/web-vitals", s.handleWebVitals)
+	s.handle(mux, "GET /api/telemetry/web-vitals", requireAdminToken(s, s.handleWebVitalsSummary))
 
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)

@@ -117,6 +117,10 @@ func New(o Options) *Server {
 	if o.Config.SiteURL != "" {
 		s.csrf.AddTrustedOrigin(o.Config.SiteURL)
 	}
+	// Browser telemetry beacons load no session, and a browser's report
+	// upload might not pass the origin check.
+	s.csrf.AddInsecureBypassPattern("POST /api/security/csp-report")
+	s.csrf.AddInsecureBypassPattern("POST /api/telemetry/web-vitals")
 	s.mux = http.NewServeMux()
 	s.routes(s.mux)
 	s.limits = newRateLimits(o)

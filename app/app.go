@@ -26,12 +26,16 @@ type Options struct {
 	Now func() time.Time
 	// Broker wakes realtime streams; nil means no realtime.
 	Broker meetpin.Broker
+	// Cache keeps room lists, chat pages and notification pages; nil means
+	// no caching. See cache.go.
+	Cache meetpin.Cache
 }
 
 // App is the use-case layer over a store.
 type App struct {
 	store      meetpin.Store
 	broker     meetpin.Broker
+	cache      *cacheLayer // nil: no caching
 	log        *slog.Logger
 	now        func() time.Time
 	sessionTTL time.Duration
@@ -44,6 +48,7 @@ type App struct {
 // New returns an App.
 func New(store meetpin.Store, log *slog.Logger, o Options) *App {
 	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost}
+	a.cache = newCacheLayer(o.Cache, log)
 	if a.now == nil {
 		a.now = time.Now
 	}

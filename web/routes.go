@@ -67,6 +67,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /api/reports", requireUser(s, s.handleReportCreate))
 	s.handle(mux, "GET /api/reports", requireUser(s, s.handleReportsMine))
 
+	// Operator: the cache (ADMIN_TOKEN).
+	s.handle(mux, "GET /api/cache/stats", requireAdminToken(s, s.handleCacheStats))
+	s.handle(mux, "POST /api/cache/clear", requireAdminToken(s, s.handleCacheClear))
+
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
 

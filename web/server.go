@@ -31,6 +31,9 @@ type Options struct {
 	Broker meetpin.Broker
 	// Heartbeat is the interval of stream heartbeats and polls (default 15s).
 	Heartbeat time.Duration
+	// Cache is what /api/cache/stats reports and /api/cache/clear clears:
+	// the app's cache; nil when caching is off.
+	Cache meetpin.Cache
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -42,6 +45,7 @@ type Server struct {
 	schema SchemaChecker
 	media  string
 	broker meetpin.Broker
+	cache  meetpin.Cache
 	csrf   *http.CrossOriginProtection
 	// heartbeat is the interval of stream pings and safety-net polls.
 	heartbeat time.Duration
@@ -60,7 +64,7 @@ func New(o Options) *Server {
 	s := &Server{
 		log: o.Log, cfg: o.Config, app: o.App, store: o.Store, schema: o.Schema, media: o.MediaDir,
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
-		broker: o.Broker, heartbeat: o.Heartbeat,
+		broker: o.Broker, heartbeat: o.Heartbeat, cache: o.Cache,
 	}
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second

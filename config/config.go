@@ -34,6 +34,7 @@ type Config struct {
 	ShutdownTimeout time.Duration // MEETPIN_SHUTDOWN_TIMEOUT
 	SessionTTL      time.Duration // MEETPIN_SESSION_TTL
 	LogLevel        string        // MEETPIN_LOG_LEVEL
+	CacheSizeMB     int           // MEETPIN_CACHE_SIZE_MB
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -56,6 +57,7 @@ var Vars = []Var{
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
 	{Name: "MEETPIN_SESSION_TTL", Default: "720h", Help: "how long a session lives without use (renewed on use)"},
 	{Name: "MEETPIN_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "MEETPIN_CACHE_SIZE_MB", Default: "64", Help: "bound of the in-process cache in MiB, least recently used entries evicted first (with REDIS_URL the cache lives in Redis, bounded by its maxmemory)"},
 }
 
 // Load reads and validates the configuration.
@@ -120,6 +122,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.ShutdownTimeout = duration(get, bad, "MEETPIN_SHUTDOWN_TIMEOUT")
 	c.SessionTTL = duration(get, bad, "MEETPIN_SESSION_TTL")
+	if c.CacheSizeMB, err = strconv.Atoi(get("MEETPIN_CACHE_SIZE_MB")); err != nil || c.CacheSizeMB < 1 || c.CacheSizeMB > 1<<16 {
+		bad("MEETPIN_CACHE_SIZE_MB", "must be a whole number of MiB from 1 to 65536")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -194,6 +199,7 @@ func (c Config) String() string {
 		"ADMIN_TOKEN": redact(c.AdminToken), "CRON_SECRET": redact(c.CronSecret),
 		"MEETPIN_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "MEETPIN_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
 		"MEETPIN_SESSION_TTL": c.SessionTTL.String(), "MEETPIN_LOG_LEVEL": c.LogLevel,
+		"MEETPIN_CACHE_SIZE_MB": strconv.Itoa(c.CacheSizeMB),
 	}
 	names := make([]string, 0, len(vals))
 	for k := range vals {

@@ -32,6 +32,7 @@ func prodEnv(edits map[string]string) map[string]string {
 		"MEETPIN_SHUTDOWN_TIMEOUT": "30s",
 		"MEETPIN_SESSION_TTL":      "168h",
 		"MEETPIN_LOG_LEVEL":        " WARN ",
+		"MEETPIN_CACHE_SIZE_MB":    "256",
 	}
 	for k, v := range edits {
 		if v == "" {
@@ -107,6 +108,7 @@ func TestDefaults(t *testing.T) {
 	want := config.Config{
 		Addr: ":8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
 		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
+		CacheSizeMB: 64,
 	}
 	if cfg != want {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
@@ -181,6 +183,9 @@ func TestBadValues(t *testing.T) {
 		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "0s"}},
 		{"MEETPIN_SESSION_TTL", map[string]string{"MEETPIN_SESSION_TTL": "forever"}},
 		{"MEETPIN_LOG_LEVEL", map[string]string{"MEETPIN_LOG_LEVEL": "verbose"}},
+		{"MEETPIN_CACHE_SIZE_MB", map[string]string{"MEETPIN_CACHE_SIZE_MB": "0"}},
+		{"MEETPIN_CACHE_SIZE_MB", map[string]string{"MEETPIN_CACHE_SIZE_MB": "64MB"}},
+		{"MEETPIN_CACHE_SIZE_MB", map[string]string{"MEETPIN_CACHE_SIZE_MB": "65537"}},
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": ""}}, // required in production
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": "admin-token-0123"[:15]}},
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": ""}},

@@ -18,6 +18,7 @@ import (
 type deps struct {
 	redis  *goredis.Client // nil without REDIS_URL
 	broker meetpin.Broker
+	cache  meetpin.Cache
 }
 
 // openDeps builds the services of cfg. A Redis that does not answer at start
@@ -26,6 +27,7 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 	d := &deps{}
 	if cfg.RedisURL == "" {
 		d.broker = inmem.NewBroker()
+		d.cache = inmem.NewCache(int64(cfg.CacheSizeMB) << 20)
 		return d, nil
 	}
 	client, err := redis.NewClient(cfg.RedisURL)
@@ -37,6 +39,7 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 	}
 	d.redis = client
 	d.broker = redis.NewBroker(client, log)
+	d.cache = redis.NewCache(client, log)
 	return d, nil
 }
 

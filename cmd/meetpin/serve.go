@@ -68,7 +68,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	defer deps.Close()
 
-	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker})
+	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker, Cache: deps.cache})
 	if *demo {
 		if err := seed.DemoIfEmpty(ctx, a, log); err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)
@@ -76,6 +76,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	srv := web.New(web.Options{
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
+		Cache: deps.cache,
 		Schema: func(ctx context.Context) (bool, error) {
 			pending, err := m.Pending(ctx)
 			return !pending, err

@@ -3,6 +3,7 @@ package redis_test
 import (
 	"errors"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -138,3 +139,46 @@ func TestCacheRedisRestart(t *testing.T) {
 
 // The app layer reads generations with Peek, so that they do not count.
 var _ meetpintest.Peeker = (*redis.Cache)(nil)
+
+// TestCacheHungRedis stops the cache's Redis server without closing its
+// connections (SIGSTOP), as a hung host would: calls fail within their
+// budget instead of waiting for the socket timeout, then fail at once; when
+// the server resumes, the cache works again.
+func TestCacheHungRedis(t *testing.T) {
+	t.Parallel()
+	meetpintest.RequireRedis(t)
+	srv := newRedisServer(t)
+	srv.start()
+	c := openCache(t, srv.url())
+	meetpintest.MustCacheSet(t, c, "rooms:1", "v", time.Minute)
+	if err := srv.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	defer func() {
+		if !resumed {
+			srv.cmd.Process.Signal(syscall.SIGCONT)
+		}
+	}()
+	start := time.Now()
+	if _, _, err := c.Get(t.Context(), "rooms:1"); err == nil {
+		t.Fatal("Get from a hung Redis: no error")
+	}
+	t.Logf("first Get from a hung Redis failed after %s", time.Since(start).Round(time.Millisecond))
+	if _, _, err := c.Get(t.Context(), "rooms:1"); !errors.Is(err, redis.ErrCacheDown) {
+		t.Fatalf("second Get = %v, want ErrCacheDown at once", err)
+	}
+	if c.Stats(t.Context()).Connected {
+		t.Fatal("Stats says connected to a hung Redis")
+	}
+	srv.cmd.Process.Signal(syscall.SIGCONT)
+	resumed = true
+	deadline := time.Now().Add(15 * time.Second)
+	for !c.Stats(t.Context()).Connected {
+		if time.Now().After(deadline) {
+			t.Fatal("not connected 15s after the server resumed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	meetpintest.ExpectCached(t, c, "rooms:1", "v")
+}

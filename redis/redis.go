@@ -46,6 +46,10 @@ func NewClient(url string) (*goredis.Client, error) {
 	if err != nil {
 		return nil, errors.New("redis: invalid URL: " + parseProblem(err))
 	}
+	// Deadlines of the callers' contexts bound the socket reads and writes
+	// too: without this, a server that hangs (stopped, partitioned) holds
+	// every command for the client's 5s read timeout whatever the budget.
+	opt.ContextTimeoutEnabled = true
 	return goredis.NewClient(opt), nil
 }
 

@@ -34,12 +34,16 @@ type Options struct {
 	Places meetpin.Places
 	// SiteURL is the public origin, for the payment page's return URLs.
 	SiteURL string
+	// Cache keeps room lists, chat pages and notification pages; nil means
+	// no caching. See cache.go.
+	Cache meetpin.Cache
 }
 
 // App is the use-case layer over a store.
 type App struct {
 	store      meetpin.Store
 	broker     meetpin.Broker
+	cache      *cacheLayer // nil: no caching
 	log        *slog.Logger
 	now        func() time.Time
 	sessionTTL time.Duration
@@ -57,6 +61,7 @@ type App struct {
 func New(store meetpin.Store, log *slog.Logger, o Options) *App {
 	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost,
 		payments: o.Payments, places: o.Places, placeCache: newTTLCache(placeCacheSize), siteURL: o.SiteURL}
+	a.cache = newCacheLayer(o.Cache, log)
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -125,6 +125,7 @@ func (a *App) HandlePaymentWebhook(ctx context.Context, payload []byte, signatur
 		return nil
 	}
 	log.InfoContext(ctx, "boost applied", slog.String("room_id", p.RoomID), slog.Int("days", p.Days), slog.Time("boost_until", out.BoostUntil))
+	a.InvalidateRooms(ctx) // the room now sorts first on every replica's map
 	room, err := a.store.RoomByID(ctx, p.RoomID)
 	if err != nil {
 		log.ErrorContext(ctx, "boosted room not readable for the notification", slog.Any("error", err))

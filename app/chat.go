@@ -59,7 +59,8 @@ type MessagePage struct {
 }
 
 // Messages returns a page of a match's history for a participant. before is
-// the cursor of a previous page ("" for the newest page).
+// the cursor of a previous page ("" for the newest page). Pages come from
+// the cache when it holds them; the participant check never does.
 func (a *App) Messages(ctx context.Context, u *meetpin.User, matchID, before, limitS string) (*MessagePage, error) {
 	m, err := a.Match(ctx, u, matchID)
 	if err != nil {
@@ -81,17 +82,23 @@ func (a *App) Messages(ctx context.Context, u *meetpin.User, matchID, before, li
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	msgs, err := a.store.Messages(ctx, m.ID, beforeID, limit)
-	if err != nil {
-		return nil, err
-	}
-	page := &MessagePage{Messages: msgs}
-	if len(msgs) == limit {
-		c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
-		page.NextCursor = &c
-	}
-	page.ReadOnly, err = a.store.IsBlocked(ctx, m.HostID, m.GuestID)
-	return page, err
+	key := strconv.FormatInt(beforeID, 10) + ":" + strconv.Itoa(limit)
+	return cached(a, ctx, messagesScope(m.ID), key, fixedTTL[MessagePage](MessagePageCacheTTL), func() (*MessagePage, error) {
+		msgs, err := a.store.Messages(ctx, m.ID, beforeID, limit)
+		if err != nil {
+			return nil, err
+		}
+		page := &MessagePage{Messages: msgs}
+		if len(msgs) == limit {
+			c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
+			page.NextCursor = &c
+		}
+		// Blocks change read_only: Block and Unblock invalidate the page.
+		if page.ReadOnly, err = a.store.IsBlocked(ctx, m.HostID, m.GuestID); err != nil {
+			return nil, err
+		}
+		return page, nil
+	})
 }
 
 // PostMessage sends a chat message. Across a block the chat is read-only.
@@ -114,6 +121,7 @@ func (a *App) PostMessage(ctx context.Context, u *meetpin.User, matchID, text st
 	if err := a.store.CreateMessage(ctx, msg); err != nil {
 		return nil, err
 	}
+	a.cache.invalidate(ctx, messagesScope(m.ID))
 	a.publish(ctx, topicMatch(m.ID))
 	other := m.HostID
 	if other == u.ID {

@@ -14,7 +14,8 @@ type NotificationPage struct {
 	Pagination    Pagination              `json:"pagination"`
 }
 
-// Notifications lists u's notifications, newest first.
+// Notifications lists u's notifications, newest first, from the cache when
+// it holds the page.
 func (a *App) Notifications(ctx context.Context, u *meetpin.User, unread, pageS, limitS string) (*NotificationPage, error) {
 	var f meetpin.FieldErrors
 	page, limit := paging(&f, pageS, limitS)
@@ -29,11 +30,14 @@ func (a *App) Notifications(ctx context.Context, u *meetpin.User, unread, pageS,
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	list, err := a.store.Notifications(ctx, u.ID, unreadOnly, (page-1)*limit, limit)
-	if err != nil {
-		return nil, err
-	}
-	return &NotificationPage{Notifications: list.Items, UnreadCount: list.Unread, Pagination: newPagination(page, limit, list.Total)}, nil
+	key := strconv.FormatBool(unreadOnly) + ":" + strconv.Itoa(page) + ":" + strconv.Itoa(limit)
+	return cached(a, ctx, notificationsScope(u.ID), key, fixedTTL[NotificationPage](NotificationCacheTTL), func() (*NotificationPage, error) {
+		list, err := a.store.Notifications(ctx, u.ID, unreadOnly, (page-1)*limit, limit)
+		if err != nil {
+			return nil, err
+		}
+		return &NotificationPage{Notifications: list.Items, UnreadCount: list.Unread, Pagination: newPagination(page, limit, list.Total)}, nil
+	})
 }
 
 func parseNotificationID(s string) (int64, error) {
@@ -50,12 +54,21 @@ func (a *App) MarkNotificationRead(ctx context.Context, u *meetpin.User, idS str
 	if err != nil {
 		return err
 	}
-	return a.store.MarkNotificationRead(ctx, u.ID, id)
+	if err := a.store.MarkNotificationRead(ctx, u.ID, id); err != nil {
+		return err
+	}
+	a.InvalidateNotifications(ctx, u.ID)
+	return nil
 }
 
 // MarkAllNotificationsRead marks all of u's notifications read.
 func (a *App) MarkAllNotificationsRead(ctx context.Context, u *meetpin.User) (int64, error) {
-	return a.store.MarkAllNotificationsRead(ctx, u.ID)
+	n, err := a.store.MarkAllNotificationsRead(ctx, u.ID)
+	if err != nil {
+		return 0, err
+	}
+	a.InvalidateNotifications(ctx, u.ID)
+	return n, nil
 }
 
 // DeleteNotification deletes one of u's notifications.
@@ -64,7 +77,11 @@ func (a *App) DeleteNotification(ctx context.Context, u *meetpin.User, idS strin
 	if err != nil {
 		return err
 	}
-	return a.store.DeleteNotification(ctx, u.ID, id)
+	if err := a.store.DeleteNotification(ctx, u.ID, id); err != nil {
+		return err
+	}
+	a.InvalidateNotifications(ctx, u.ID)
+	return nil
 }
 
 // NotificationsAfter returns what u's notification stream has not sent yet.

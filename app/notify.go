@@ -46,9 +46,6 @@ func (a *App) notify(ctx context.Context, userID, typ, title, message, actionURL
 		a.log.ErrorContext(ctx, "notification not stored", slog.String("type", typ), slog.Any("error", err))
 		return
 	}
-	a.afterNotify(ctx, userID)
+	a.InvalidateNotifications(ctx, userID)
 	a.publish(ctx, topicUser(userID))
 }
-
-// afterNotify is a hook for cache invalidation, set by the runbook features.
-func (a *App) afterNotify(ctx context.Context, userID string) {}

@@ -63,7 +63,11 @@ func (a *App) UpdateProfile(ctx context.Context, u *meetpin.User, in ProfilePatc
 	if meetpin.ErrorCode(err) == meetpin.ECONFLICT {
 		return nil, &meetpin.Error{Code: meetpin.ECONFLICT, Message: "nickname: already taken", Fields: map[string]string{"nickname": "already taken"}}
 	}
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	a.InvalidateRooms(ctx) // room lists show their hosts' profiles
+	return p, nil
 }
 
 // checkAvatarURL allows our own uploads, or a public https URL. Private and
@@ -160,7 +164,12 @@ func (a *App) ProfileStats(ctx context.Context, u *meetpin.User) (*meetpin.Profi
 
 // SetAvatar points the user's avatar at an uploaded file's URL path.
 func (a *App) SetAvatar(ctx context.Context, u *meetpin.User, path string) (*meetpin.Profile, error) {
-	return a.store.UpdateProfile(ctx, u.ID, meetpin.ProfileUpdate{AvatarURL: &path}, a.Now())
+	p, err := a.store.UpdateProfile(ctx, u.ID, meetpin.ProfileUpdate{AvatarURL: &path}, a.Now())
+	if err != nil {
+		return nil, err
+	}
+	a.InvalidateRooms(ctx)
+	return p, nil
 }
 
 // RemoveAvatar clears the user's avatar, returning the previous value.
@@ -169,6 +178,9 @@ func (a *App) RemoveAvatar(ctx context.Context, u *meetpin.User) (previous *stri
 	if err != nil {
 		return nil, err
 	}
-	_, err = a.store.UpdateProfile(ctx, u.ID, meetpin.ProfileUpdate{ClearAvatarURL: true}, a.Now())
-	return p.AvatarURL, err
+	if _, err = a.store.UpdateProfile(ctx, u.ID, meetpin.ProfileUpdate{ClearAvatarURL: true}, a.Now()); err != nil {
+		return nil, err
+	}
+	a.InvalidateRooms(ctx)
+	return p.AvatarURL, nil
 }

@@ -143,6 +143,7 @@ func (a *App) DecideRequest(ctx context.Context, u *meetpin.User, id, status str
 	if err != nil {
 		return nil, err
 	}
+	a.InvalidateRooms(ctx) // participants_count
 	chat := "/chat/" + res.Match.ID
 	a.notify(ctx, req.RequesterID, meetpin.NotifyMatchSuccess, "매칭 성공!", "\""+room.Title+"\" 참가가 확정되었어요. 이제 1:1 채팅을 할 수 있어요.",
 		chat, map[string]any{"roomId": room.ID, "matchId": res.Match.ID})

@@ -127,6 +127,7 @@ func (a *App) CreateRoom(ctx context.Context, u *meetpin.User, in RoomInput) (*R
 	if err := a.store.CreateRoom(ctx, r); err != nil {
 		return nil, err
 	}
+	a.InvalidateRooms(ctx)
 	return a.viewRoom(ctx, u, r.ID)
 }
 
@@ -197,6 +198,7 @@ func (a *App) UpdateRoom(ctx context.Context, u *meetpin.User, id string, in Roo
 	if _, err := a.store.UpdateRoom(ctx, id, upd, now); err != nil {
 		return nil, err
 	}
+	a.InvalidateRooms(ctx)
 	return a.viewRoom(ctx, u, id)
 }
 
@@ -205,7 +207,11 @@ func (a *App) DeleteRoom(ctx context.Context, u *meetpin.User, id string) error 
 	if _, err := a.hostedRoom(ctx, u, id); err != nil {
 		return err
 	}
-	return a.store.DeleteRoom(ctx, id)
+	if err := a.store.DeleteRoom(ctx, id); err != nil {
+		return err
+	}
+	a.InvalidateRooms(ctx)
+	return nil
 }
 
 // MyRooms lists the rooms the user hosts.
@@ -238,7 +244,8 @@ type Pagination struct {
 	HasPrev    bool `json:"hasPrev"`
 }
 
-// ListRooms returns the public upcoming rooms in a map box.
+// ListRooms returns the public upcoming rooms in a map box, from the cache
+// when it holds the page (per viewer: blocks hide rooms).
 func (a *App) ListRooms(ctx context.Context, viewer *meetpin.User, q RoomQuery) (*RoomPage, error) {
 	var f meetpin.FieldErrors
 	box := ParseBBox(&f, q.BBox)
@@ -253,11 +260,13 @@ func (a *App) ListRooms(ctx context.Context, viewer *meetpin.User, q RoomQuery) 
 	if viewer != nil {
 		filter.ViewerID = viewer.ID
 	}
-	rooms, total, err := a.store.ListRooms(ctx, filter)
-	if err != nil {
-		return nil, err
-	}
-	return &RoomPage{Rooms: rooms, Pagination: newPagination(page, limit, total), BBox: box}, nil
+	return cached(a, ctx, roomsScope(), roomListKey(viewer, filter), roomListTTL(filter.Now), func() (*RoomPage, error) {
+		rooms, total, err := a.store.ListRooms(ctx, filter)
+		if err != nil {
+			return nil, err
+		}
+		return &RoomPage{Rooms: rooms, Pagination: newPagination(page, limit, total), BBox: box}, nil
+	})
 }
 
 // BBoxFormat is told to clients that send a bad box.

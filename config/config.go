@@ -55,6 +55,7 @@ type Config struct {
 	// Map tiles (web pages and the Content-Security-Policy).
 	MapTileURL     string // MEETPIN_MAP_TILE_URL: a Leaflet tile URL template
 	MapAttribution string // MEETPIN_MAP_ATTRIBUTION: HTML shown in the map's corner
+	CacheSizeMB    int    // MEETPIN_CACHE_SIZE_MB
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -100,6 +101,7 @@ var Vars = []Var{
 	{Name: "KAKAO_API_BASE", Default: "https://dapi.kakao.com", Help: "base URL of the Kakao Local API"},
 	{Name: "MEETPIN_MAP_TILE_URL", Default: DefaultMapTileURL, Help: "Leaflet tile URL template with {z}, {x} and {y}; {s} etc. only in the host's first label; its host is allowed in the CSP's img-src (https in production)"},
 	{Name: "MEETPIN_MAP_ATTRIBUTION", Default: DefaultMapAttribution, Help: "attribution HTML the map shows for its tiles (at most 500 characters)"},
+	{Name: "MEETPIN_CACHE_SIZE_MB", Default: "64", Help: "bound of the in-process cache in MiB, least recently used entries evicted first (with REDIS_URL the cache lives in Redis, bounded by its maxmemory)"},
 }
 
 // Map tile defaults: OpenStreetMap's standard tiles.
@@ -188,6 +190,9 @@ func Load(getenv func(string) string) (Config, error) {
 	case "off":
 	default:
 		bad("MEETPIN_CRON", "must be on or off")
+	}
+	if c.CacheSizeMB, err = strconv.Atoi(get("MEETPIN_CACHE_SIZE_MB")); err != nil || c.CacheSizeMB < 1 || c.CacheSizeMB > 1<<16 {
+		bad("MEETPIN_CACHE_SIZE_MB", "must be a whole number of MiB from 1 to 65536")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -335,6 +340,7 @@ func (c Config) String() string {
 		"STRIPE_API_BASE": c.StripeAPIBase, "MEETPIN_FAKE_PAYMENTS": strconv.FormatBool(c.FakePayments),
 		"KAKAO_REST_API_KEY": redact(c.KakaoRESTAPIKey), "KAKAO_API_BASE": c.KakaoAPIBase,
 		"MEETPIN_MAP_TILE_URL": c.MapTileURL, "MEETPIN_MAP_ATTRIBUTION": c.MapAttribution,
+		"MEETPIN_CACHE_SIZE_MB": strconv.Itoa(c.CacheSizeMB),
 	}
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)

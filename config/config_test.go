@@ -43,6 +43,7 @@ func prodEnv(edits map[string]string) map[string]string {
 		"STRIPE_WEBHOOK_SECRET":    "whsec_stripe-hook-0123",
 		"STRIPE_PRICE_3D_ID":       "price_1ThreeDays",
 		"KAKAO_REST_API_KEY":       "kakao-rest-key-0123",
+		"MEETPIN_CACHE_SIZE_MB":    "256",
 	}
 	for k, v := range edits {
 		if v == "" {
@@ -133,6 +134,7 @@ func TestDefaults(t *testing.T) {
 		Cron:          true,
 		StripeAPIBase: "https://api.stripe.com", KakaoAPIBase: "https://dapi.kakao.com",
 		MapTileURL: config.DefaultMapTileURL, MapAttribution: config.DefaultMapAttribution,
+		CacheSizeMB: 64,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
@@ -209,6 +211,9 @@ func TestBadValues(t *testing.T) {
 		{"MEETPIN_LOG_LEVEL", map[string]string{"MEETPIN_LOG_LEVEL": "verbose"}},
 		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "yes"}},
 		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "disabled"}},
+		{"MEETPIN_CACHE_SIZE_MB", map[string]string{"MEETPIN_CACHE_SIZE_MB": "0"}},
+		{"MEETPIN_CACHE_SIZE_MB", map[string]string{"MEETPIN_CACHE_SIZE_MB": "64MB"}},
+		{"MEETPIN_CACHE_SIZE_MB", map[string]string{"MEETPIN_CACHE_SIZE_MB": "65537"}},
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": ""}}, // required in production
 		{"ADMIN_TOKEN", map[string]string{"ADMIN_TOKEN": "admin-token-0123"[:15]}},
 		{"CRON_SECRET", map[string]string{"CRON_SECRET": ""}},

@@ -1,6 +1,7 @@
-// Package redis implements meetpin's realtime interfaces across the
-// replicas of a deployment on Redis, with go-redis: Broker fans events out
-// over Redis pub/sub. A single replica does not need it (see inmem).
+// Package redis implements meetpin's realtime and cache interfaces across
+// the replicas of a deployment on Redis, with go-redis: Broker fans events
+// out over Redis pub/sub, Cache keeps entries that every replica shares. A
+// single replica does not need it (see inmem).
 //
 // Redis is a helper here, never the source of truth: when it is down, each
 // replica keeps serving its own subscribers, and catches up by itself when
@@ -45,6 +46,10 @@ func NewClient(url string) (*goredis.Client, error) {
 	if err != nil {
 		return nil, errors.New("redis: invalid URL: " + parseProblem(err))
 	}
+	// Deadlines of the callers' contexts bound the socket reads and writes
+	// too: without this, a server that hangs (stopped, partitioned) holds
+	// every command for the client's 5s read timeout whatever the budget.
+	opt.ContextTimeoutEnabled = true
 	return goredis.NewClient(opt), nil
 }
 

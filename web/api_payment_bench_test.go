@@ -33,7 +33,7 @@ func BenchmarkStripeWebhook(b *testing.B) {
 				store = postgrestest.New(b)
 			}
 			pay := stripe.New(stripe.Config{SecretKey: "sk_test_123", WebhookSecret: webhookSecret})
-			s := newServerWith(b, store, func(ao *app.Options, _ *web.Options) { ao.Payments = pay })
+			s := newServerEdit(b, store, func(ao *app.Options, _ *web.Options) { ao.Payments = pay })
 			host := s.signup("host")
 			room := s.createRoom(host, nil)
 			meta := map[string]string{"type": "boost", "room_id": room, "user_id": host.ID, "days": "1"}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -19,38 +18,12 @@ import (
 
 	"meetpin"
 	"meetpin/app"
-	"meetpin/config"
-	"meetpin/inmem"
 	"meetpin/meetpintest"
 	"meetpin/stripe"
 	"meetpin/web"
 )
 
 const webhookSecret = "whsec_test_meetpin_0123456789"
-
-// newServerWith is newServer with the app's and the server's options
-// changed by edit.
-func newServerWith(t testing.TB, store meetpin.Store, edit func(*app.Options, *web.Options)) *testServer {
-	t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	broker := inmem.NewBroker()
-	t.Cleanup(func() { broker.Close() })
-	ao := app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour, Broker: broker, SiteURL: cfg.SiteURL}
-	wo := web.Options{Log: log, Config: cfg, Store: store, MediaDir: t.TempDir(), Broker: broker, Heartbeat: time.Second}
-	edit(&ao, &wo)
-	a := app.New(store, log, ao)
-	wo.App = a
-	srv := web.New(wo)
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}
-}
 
 // formRecorder passes requests on to stripe-mock and keeps the form body
 // of the last one: stripe-mock answers fixtures, so what we sent (the
@@ -146,7 +119,7 @@ type checkout struct {
 func TestBoostJourney(t *testing.T) {
 	engines(t, func(t *testing.T, store meetpin.Store) {
 		pay, rec := stripeMockPayments(t, store)
-		s := newServerWith(t, store, func(ao *app.Options, _ *web.Options) { ao.Payments = pay })
+		s := newServerEdit(t, store, func(ao *app.Options, _ *web.Options) { ao.Payments = pay })
 		host, other, stranger := s.signup("host"), s.signup("other"), s.signup("stranger")
 		boosted := s.createRoom(host, map[string]any{"title": "부스트할 모임"})
 		newer := s.createRoom(other, map[string]any{"title": "나중에 만든 모임"})
@@ -321,7 +294,7 @@ func TestCheckoutStripeDown(t *testing.T) {
 	ln.Close()
 	engines(t, func(t *testing.T, store meetpin.Store) {
 		pay := stripe.New(stripe.Config{SecretKey: "sk_test_123", WebhookSecret: webhookSecret, APIBase: dead})
-		s := newServerWith(t, store, func(ao *app.Options, _ *web.Options) { ao.Payments = pay })
+		s := newServerEdit(t, store, func(ao *app.Options, _ *web.Options) { ao.Payments = pay })
 		host := s.signup("host")
 		room := s.createRoom(host, map[string]any{"title": "모임"})
 		r := s.call("POST", "/api/payments/stripe/checkout", map[string]any{"room_id": room, "days": "7"}, host.Token).want(t, 503, meetpin.EUNAVAILABLE)
@@ -336,7 +309,7 @@ func TestCheckoutStripeDown(t *testing.T) {
 func TestCheckoutRoomState(t *testing.T) {
 	engines(t, func(t *testing.T, store meetpin.Store) {
 		fake := stripe.NewFake("", "")
-		s := newServerWith(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
+		s := newServerEdit(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
 		host := s.signup("host")
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		mk := func(title string, start time.Time, status, visibility string) string {
@@ -368,7 +341,7 @@ func TestCheckoutRoomState(t *testing.T) {
 func TestFakeCheckout(t *testing.T) {
 	engines(t, func(t *testing.T, store meetpin.Store) {
 		fake := stripe.NewFake("", "")
-		s := newServerWith(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
+		s := newServerEdit(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
 		host := s.signup("host")
 		room := s.createRoom(host, map[string]any{"title": "테스트 부스트"})
 		var co checkout
@@ -440,7 +413,7 @@ func get(t *testing.T, u string) page {
 func TestBoostReminders(t *testing.T) {
 	engines(t, func(t *testing.T, store meetpin.Store) {
 		fake := stripe.NewFake("", "")
-		s := newServerWith(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
+		s := newServerEdit(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
 		host := s.signup("host")
 		long := s.createRoom(host, map[string]any{"title": "사흘 부스트"})
 		short := s.createRoom(host, map[string]any{"title": "하루 부스트"})
@@ -504,7 +477,7 @@ func TestBoostReminders(t *testing.T) {
 func TestBoostRemindersSkipStartedRooms(t *testing.T) {
 	engines(t, func(t *testing.T, store meetpin.Store) {
 		fake := stripe.NewFake("", "")
-		s := newServerWith(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
+		s := newServerEdit(t, store, func(ao *app.Options, wo *web.Options) { ao.Payments, wo.FakeCheckout = fake, fake })
 		host := s.signup("host")
 		room := s.createRoom(host, map[string]any{"title": "곧 시작"}) // starts in 3 hours
 		var co checkout

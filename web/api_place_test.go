@@ -17,7 +17,7 @@ import (
 func placesServer(t *testing.T, key string) (*testServer, *kakaotest.Fake) {
 	f := kakaotest.NewFake(t)
 	c := kakao.New(kakao.Config{Key: key, BaseURL: f.URL, Timeout: 500 * time.Millisecond})
-	return newServerWith(t, sqlitetest.New(t), func(ao *app.Options, _ *web.Options) { ao.Places = c }), f
+	return newServerEdit(t, sqlitetest.New(t), func(ao *app.Options, _ *web.Options) { ao.Places = c }), f
 }
 
 type addressView struct {

@@ -44,19 +44,49 @@ type testServer struct {
 	Srv   *web.Server
 }
 
+// newServer returns a server on store with the in-process cache on, as
+// served: every write followed by a read anywhere in the tests also checks
+// the cache's invalidation.
 func newServer(t testing.TB, store meetpin.Store) *testServer {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}[k]
-	})
+	return newServerWith(t, store, nil, inmem.NewCache(64<<20))
+}
+
+// newServerWith is newServer with more environment variables and the given
+// cache (nil: caching off).
+func newServerWith(t testing.TB, store meetpin.Store, env map[string]string, cache meetpin.Cache) *testServer {
+	t.Helper()
+	return buildServer(t, store, env, cache, nil)
+}
+
+// newServerEdit is newServer with the app's and the server's options
+// changed by edit.
+func newServerEdit(t testing.TB, store meetpin.Store, edit func(*app.Options, *web.Options)) *testServer {
+	t.Helper()
+	return buildServer(t, store, nil, inmem.NewCache(64<<20), edit)
+}
+
+func buildServer(t testing.TB, store meetpin.Store, env map[string]string, cache meetpin.Cache, edit func(*app.Options, *web.Options)) *testServer {
+	t.Helper()
+	e := map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}
+	for k, v := range env {
+		e[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return e[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	broker := inmem.NewBroker()
 	t.Cleanup(func() { broker.Close() })
-	a := app.New(store, log, app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour, Broker: broker})
-	srv := web.New(web.Options{Log: log, Config: cfg, App: a, Store: store, MediaDir: t.TempDir(), Broker: broker, Heartbeat: time.Second})
+	ao := app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour, Broker: broker, Cache: cache, SiteURL: cfg.SiteURL}
+	wo := web.Options{Log: log, Config: cfg, Store: store, MediaDir: t.TempDir(), Broker: broker, Heartbeat: time.Second, Cache: cache}
+	if edit != nil {
+		edit(&ao, &wo)
+	}
+	a := app.New(store, log, ao)
+	wo.App = a
+	srv := web.New(wo)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}

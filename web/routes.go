@@ -94,6 +94,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /api/security/csp-report", requireAdminToken(s, s.handleCSPSummary))
 	s.handle(mux, "POST /api/telemetry/web-vitals", s.handleWebVitals)
 	s.handle(mux, "GET /api/telemetry/web-vitals", requireAdminToken(s, s.handleWebVitalsSummary))
+	// Operator: the cache (ADMIN_TOKEN).
+	s.handle(mux, "GET /api/cache/stats", requireAdminToken(s, s.handleCacheStats))
+	s.handle(mux, "POST /api/cache/clear", requireAdminToken(s, s.handleCacheClear))
 
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)

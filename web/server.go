@@ -40,7 +40,7 @@ type Options struct {
 
 	// Observability: /api/health, /api/status, /api/monitoring, /metrics.
 	// Each may be nil (empty).
-	Cache      meetpin.Cache            // hit and miss figures
+	Cache      meetpin.Cache            // the app's cache: figures, /api/cache/stats and /clear
 	Checks     []meetpin.HealthChecker  // outside services by name: "redis", "kakaoMaps", "stripe" …
 	Rejections metrics.RejectionCounter // rate-limit rejections by class
 	Jobs       metrics.JobStats         // cron runs by job and result

@@ -21,6 +21,7 @@ type deps struct {
 	limiter meetpin.Limiter // nil when MEETPIN_RATELIMIT=off
 	// checks report the outside services' health to /api/health.
 	checks []meetpin.HealthChecker
+	cache  meetpin.Cache
 }
 
 // openDeps builds the services of cfg. A Redis that does not answer at start
@@ -35,6 +36,7 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 		if !cfg.RateLimit.Off {
 			d.limiter = inmem.NewLimiter(0)
 		}
+		d.cache = inmem.NewCache(int64(cfg.CacheSizeMB) << 20)
 		return d, nil
 	}
 	client, err := redis.NewClient(cfg.RedisURL)
@@ -50,6 +52,7 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 		d.limiter = redis.NewLimiter(client, log)
 	}
 	d.checks = append(d.checks, redis.HealthChecker(client))
+	d.cache = redis.NewCache(client, log)
 	return d, nil
 }
 

@@ -72,7 +72,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 
 	ext := openOutside(cfg, store, log) // Stripe and Kakao (issue 7); ext.checkers are for /api/health
 	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker,
-		Payments: ext.payments, Places: ext.places, SiteURL: cfg.SiteURL})
+		Payments: ext.payments, Places: ext.places, SiteURL: cfg.SiteURL, Cache: deps.cache})
 	if *demo {
 		if err := seed.DemoIfEmpty(ctx, a, log); err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)
@@ -86,7 +86,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	srv := web.New(web.Options{
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
 		Limiter: deps.limiter, Checks: append(deps.checks, ext.checkers...), Cron: sched,
-		FakeCheckout: ext.fake,
+		FakeCheckout: ext.fake, Cache: deps.cache, PlacesLimiter: deps.limiter,
 		Schema: func(ctx context.Context) (bool, error) {
 			pending, err := m.Pending(ctx)
 			return !pending, err

@@ -31,6 +31,7 @@ type Store interface {
 	NotificationStore
 	ReportStore
 	BlockStore
+	AdminStore
 
 	// Engine names the implementation: EngineSQLite or EnginePostgres.
 	Engine() string

@@ -20,8 +20,8 @@ import (
 // parallel, so run it under -race.
 //
 // The subtests are grouped by aggregate: User, Session, Room, ListRooms,
-// Request, Match, Message, HostMessage, Notification, Report, Block and
-// Engine.
+// Request, Match, Message, HostMessage, Notification, Report, Block, Admin
+// and Engine.
 func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("User", func(t *testing.T) { t.Parallel(); testUsers(t, open) })
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSessions(t, open) })
@@ -34,6 +34,7 @@ func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("Notification", func(t *testing.T) { t.Parallel(); testNotifications(t, open) })
 	t.Run("Report", func(t *testing.T) { t.Parallel(); testReports(t, open) })
 	t.Run("Block", func(t *testing.T) { t.Parallel(); testBlocks(t, open) })
+	t.Run("Admin", func(t *testing.T) { t.Parallel(); testAdmin(t, open) })
 	t.Run("Engine", func(t *testing.T) { t.Parallel(); testEngine(t, open) })
 }
 

@@ -14,11 +14,17 @@ LDFLAGS := -X meetpin/buildinfo.Version=$(VERSION) -X meetpin/buildinfo.Commit=$
 # Extra flags appended to `go test`, e.g. make test TESTFLAGS='-run TestStore -v'
 TESTFLAGS ?=
 
-# --- ASSETS HOOK ----------------------------------------------------------
-# Front-end bundle step, run before every build. It is a no-op for now; when
-# the front end gets a bundler, replace ASSETS_CMD (for example with
-# `npm ci && npm run build`, writing into web/static/dist/).
-ASSETS_CMD ?= echo "assets: no front-end bundle step yet (see ASSETS_CMD in Makefile)"
+# --- ASSETS ----------------------------------------------------------------
+# The map's third-party code (Leaflet, leaflet.markercluster, pinned in
+# web/frontend/package-lock.json) is installed with `npm ci` and copied into
+# the git-ignored web/static/dist/ by web/frontend/build.mjs; the binary
+# embeds it. Without npm the step says so and the build goes on: the binary
+# still compiles, and /map tells the user that the map bundle is missing.
+ASSETS_CMD ?= if command -v npm >/dev/null 2>&1; then \
+		cd web/frontend && npm ci --no-audit --no-fund --loglevel=error && node build.mjs; \
+	else \
+		echo "assets: npm not found: web/static/dist is not built (the map page will say so)"; \
+	fi
 # ---------------------------------------------------------------------------
 
 .PHONY: all build assets run test testreport bench vet fmt clean
@@ -40,7 +46,7 @@ run: build
 testreport:
 	@$(GO) build -o bin/testreport ./tools/testreport
 
-test: testreport
+test: assets testreport
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m -json ./... $(TESTFLAGS) 2>&1 | ./bin/testreport
 

@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -53,6 +54,11 @@ type Server struct {
 	closing  chan struct{} // closed by Drain
 	requests atomic.Int64
 	errors   atomic.Int64
+
+	// The web pages: embedded static files and the parsed templates.
+	assets    *assets
+	templates map[string]*template.Template
+	series    *series // per-minute request figures for the admin charts
 }
 
 // New builds the server and its routes.
@@ -65,6 +71,9 @@ func New(o Options) *Server {
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second
 	}
+	s.assets = newAssets()
+	s.templates = s.parseTemplates() // panics on a template error: fail at boot
+	s.series = newSeries(60)
 	if o.Config.SiteURL != "" {
 		s.csrf.AddTrustedOrigin(o.Config.SiteURL)
 	}
@@ -102,4 +111,5 @@ func (s *Server) observe(route, method string, status int, d time.Duration) {
 	if status >= 500 {
 		s.errors.Add(1)
 	}
+	s.series.observe(time.Now(), status, d)
 }

@@ -152,7 +152,7 @@ func (s *Server) lang(w http.ResponseWriter, r *http.Request) string {
 func nonceOf(r *http.Request) string {
 	b := make([]byte, 16)
 	rand.Read(b)
-	return base64.RawStdEncoding.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // render executes a page into a buffer, so that a template failure becomes

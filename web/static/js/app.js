@@ -197,7 +197,7 @@
     if (!bell) return;
     count.textContent = n > 99 ? "99+" : String(n);
     count.hidden = n <= 0;
-    bell.setAttribute("aria-label", t("bell.count", n));
+    document.getElementById("bell-label").textContent = t(n > 0 ? "bell.unread" : "bell.none");
     bell.dataset.unread = String(n);
   }
   if (bell && window.EventSource) {

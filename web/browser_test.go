@@ -240,4 +240,3 @@ func browserServer(t *testing.T, store meetpin.Store) *testServer {
 	}
 	return s
 }
-

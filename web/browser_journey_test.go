@@ -39,7 +39,6 @@ func TestBrowserJourney(t *testing.T) {
 		if got := host.text("h1"); got != title {
 			t.Fatalf("room page title %q, want %q", got, title)
 		}
-		host.screenshot("room")
 
 		// The guest sees the pin on the map and opens its card.
 		guest.signupIn("게스트준")
@@ -104,7 +103,6 @@ func TestBrowserJourney(t *testing.T) {
 		if n := eval[int](guest, `document.querySelectorAll("#messages li.mine").length`); n != 1 {
 			t.Fatalf("guest sees %d own messages, want 1", n)
 		}
-		host.screenshot("chat")
 
 		// The guest's notifications list the match.
 		guest.open("/notifications")

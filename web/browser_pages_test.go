@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"meetpin"
 	"meetpin/meetpintest"
 	"meetpin/sqlite/sqlitetest"
 )
@@ -78,38 +79,67 @@ func TestBrowserForms(t *testing.T) {
 }
 
 // TestBrowserAdmin: the admin page refuses a normal user and shows an
-// admin the counts and the charts; screenshots of the main pages.
+// admin the counts, the report queue and the charts. With
+// MEETPIN_SCREENSHOTS=1 it also saves phone-size screenshots of /, /map,
+// /room/{id}, /chat/{id} and /admin, with tidy data, to docs/screenshots/.
 func TestBrowserAdmin(t *testing.T) {
 	s := browserServer(t, sqlitetest.New(t))
-	w := newWorld(t, s)
+	host, guest, other := s.signup("지현"), s.signup("태오"), s.signup("민수")
+	admin := s.makeAdmin("bossKim")
+	var created struct{ Room meetpin.Room }
+	s.call("POST", "/api/rooms", roomBody(map[string]any{
+		"title": "퇴근 후 역삼 맥주 한잔", "place_text": "역삼역 3번 출구 앞 호프", "lat": 37.5006, "lng": 127.0366,
+		"fee": 15000, "description": "일 끝나고 가볍게 한잔해요. 처음 오시는 분도 환영해요!",
+	}), host.Token).want(t, 201, "").into(t, &created)
+	room := created.Room.ID
+	var req struct{ Request meetpin.Request }
+	s.call("POST", "/api/requests", map[string]any{"room_id": room, "message": "처음인데 참가해도 될까요?"}, guest.Token).want(t, 201, "").into(t, &req)
+	var dec struct{ Match meetpin.Match }
+	s.call("PATCH", "/api/requests/"+req.Request.ID, map[string]any{"status": "accepted"}, host.Token).want(t, 200, "").into(t, &dec)
+	for _, m := range []struct{ token, text string }{
+		{guest.Token, "안녕하세요! 수락해 주셔서 감사해요"}, {host.Token, "반가워요 😊 7시에 3번 출구에서 봬요"},
+		{guest.Token, "네 좋아요! 조금 일찍 도착할게요"}, {host.Token, "천천히 오세요~"},
+	} {
+		s.call("POST", "/api/matches/"+dec.Match.ID+"/messages", map[string]any{"text": m.text}, m.token).want(t, 201, "")
+	}
+	s.call("POST", "/api/reports", map[string]any{"target_uid": host.ID, "reason": "약속 장소에 나타나지 않았어요"}, other.Token).want(t, 201, "")
+
 	browser := newBrowser(t)
 	normal := newTab(t, browser, s.URL)
-	normal.setSession(w.other.Token)
+	normal.setSession(guest.Token)
 	normal.open("/admin")
 	if got := normal.text("h1"); got != "접근 권한이 없어요" {
 		t.Fatalf("normal user on /admin sees %q", got)
 	}
-	if strings.Contains(normal.text("main"), "신고 처리 대기열") {
+	if strings.Contains(normal.text("main"), "신고 처리 대기열") || strings.Contains(normal.text("main"), "약속 장소에") {
 		t.Fatal("a normal user sees the admin page")
 	}
+	normal.open("/")
+	normal.screenshot("home")
+	normal.open("/map?lat=37.5006&lng=127.0366&z=14")
+	normal.waitJS(`document.querySelector('.leaflet-marker-icon[data-room-id="` + room + `"]') !== null`)
+	normal.screenshot("map")
+	normal.open("/room/" + room)
+	normal.screenshot("room")
+	normal.open("/chat/" + dec.Match.ID)
+	normal.screenshot("chat")
 
-	admin := newTab(t, browser, s.URL)
-	admin.setSession(w.admin.Token)
-	admin.open("/admin")
-	if got := admin.text(`[data-count="users"]`); got == "" || got == "0" {
+	adm := newTab(t, browser, s.URL)
+	adm.setSession(admin.Token)
+	adm.open("/admin")
+	if got := adm.text(`[data-count="users"]`); got == "" || got == "0" {
 		t.Fatalf("user count %q", got)
 	}
-	if n := eval[int](admin, `document.querySelectorAll(".chart svg polyline").length`); n != 3 {
+	if !strings.Contains(adm.text("#report-queue"), "약속 장소에 나타나지 않았어요") {
+		t.Fatal("the report is not in the queue")
+	}
+	if n := eval[int](adm, `document.querySelectorAll(".chart svg polyline").length`); n != 3 {
 		t.Fatalf("%d charts, want 3", n)
 	}
-	admin.screenshot("admin")
-
-	// Screenshots of the landing page and the map with the demo rooms.
-	admin.open("/")
-	admin.screenshot("home")
-	admin.open("/map?lat=37.5172&lng=127.0473&z=13")
-	admin.waitJS(`document.querySelectorAll(".leaflet-marker-icon").length > 0`)
-	admin.screenshot("map")
+	adm.screenshot("admin")
+	// Resolving the report empties the queue.
+	adm.click(`#report-queue button.btn-primary`)
+	adm.waitJS(`document.getElementById("report-queue") === null`)
 }
 
 // setSession gives the tab a signed-in session cookie.

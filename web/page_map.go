@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"strconv"
+
+	"meetpin"
 )
 
 // Map tiles: OpenStreetMap's raster tiles unless configured otherwise.
@@ -31,6 +33,9 @@ type mapPage struct {
 	Lat, Lng  float64
 	Zoom      int
 	Geolocate bool // centre on the user's position when allowed
+	// Rooms is the server-rendered list shown instead of the map when the
+	// bundle is missing.
+	Rooms []*meetpin.Room
 }
 
 // handleMapPage: GET /map[?lat=&lng=&z=] — the main screen. An explicit
@@ -48,10 +53,17 @@ func (s *Server) handleMapPage(w http.ResponseWriter, r *http.Request) {
 	if z, err := strconv.Atoi(q.Get("z")); err == nil && z >= 3 && z <= 19 {
 		p.Zoom = z
 	}
-	d.Page = p
 	if d.Map.Bundle {
 		d.Styles = []string{"dist/map.css"}
 		d.Scripts = []string{"dist/map.js", "js/map.js"}
+	} else {
+		rooms, err := s.nearestRooms(r, p.Lat, p.Lng, 50)
+		if err != nil {
+			s.renderPageError(w, r, err)
+			return
+		}
+		p.Rooms = rooms
 	}
+	d.Page = p
 	s.render(w, r, "map", http.StatusOK, d)
 }

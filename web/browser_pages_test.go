@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -29,6 +30,15 @@ func TestBrowserForms(t *testing.T) {
 	if b.path() != "/auth/login" {
 		t.Fatalf("a failed login left the page: %s", b.path())
 	}
+	// Web Vitals leave with a beacon when the page goes away.
+	beacon := eval[string](b, `new Promise(function (resolve) {
+		navigator.sendBeacon = function (url, blob) { blob.text().then(function (body) { resolve(url + " " + body); }); return true; };
+		window.dispatchEvent(new Event("pagehide"));
+	})`)
+	if !strings.HasPrefix(beacon, "/api/telemetry/web-vitals ") || !strings.Contains(beacon, `"name":"TTFB"`) || !strings.Contains(beacon, `"page":"/auth/login"`) {
+		t.Fatalf("web vitals beacon: %s", beacon)
+	}
+
 	// The right password signs in and goes to next.
 	b.open("/auth/login?next=/requests")
 	b.fill("email", "formuser@example.com")
@@ -203,4 +213,33 @@ func TestBrowserAxe(t *testing.T) {
 		}
 	}
 	t.Logf("axe: %d pages checked", len(pages))
+}
+
+// TestBrowserChatHistory: the chat opens on the newest messages and loads
+// the older ones, following next_cursor, when scrolled to the top.
+func TestBrowserChatHistory(t *testing.T) {
+	s := newServer(t, sqlitetest.New(t))
+	w := newWorld(t, s) // one message already
+	for i := 1; i <= 44; i++ {
+		s.call("POST", "/api/matches/"+w.match+"/messages", map[string]any{"text": fmt.Sprintf("메시지 %02d", i)}, w.host.Token).want(t, 201, "")
+	}
+	b := newTab(t, newBrowser(t), s.URL)
+	b.setSession(w.guest.Token)
+	b.open("/chat/" + w.match)
+	if n := eval[int](b, `document.querySelectorAll("#messages li").length`); n != 30 {
+		t.Fatalf("the chat opens with %d messages, want 30", n)
+	}
+	if got := eval[string](b, `document.querySelector("#messages li:last-child .bubble").textContent`); got != "메시지 44" {
+		t.Fatalf("newest message %q", got)
+	}
+	eval[bool](b, `document.getElementById("chat-log").scrollTop = 0; document.getElementById("chat-log").dispatchEvent(new Event("scroll")); true`)
+	b.waitJS(`document.querySelectorAll("#messages li").length === 45`)
+	if got := eval[string](b, `document.querySelector("#messages li:first-child .bubble").textContent`); got != "반가워요 <b>굵게</b>" {
+		t.Fatalf("oldest message %q", got)
+	}
+	b.waitJS(`document.getElementById("chat-older").hidden`)
+	// Ids are unique and in order.
+	if ok := eval[bool](b, `(function () { var ids = Array.from(document.querySelectorAll("#messages li")).map(function (l) { return +l.dataset.id; }); return ids.every(function (v, i) { return i === 0 || v > ids[i - 1]; }); })()`); !ok {
+		t.Fatal("messages out of order after loading older ones")
+	}
 }

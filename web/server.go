@@ -1,7 +1,9 @@
-// Package web is meetpin's HTTP surface: the JSON API, the probes and (later)
-// the pages, on Go's net/http router. routes.go lists every route; each
-// api_*.go file holds the handlers of one aggregate. Handlers decode, call
-// the app layer (which owns the rules and the authorization) and encode.
+// Package web is meetpin's HTTP surface: the JSON API, the probes and the
+// pages, on Go's net/http router. routes.go lists every route; each
+// api_*.go file holds the handlers of one aggregate, each page_*.go file a
+// group of pages (templates/ and static/ are embedded). Handlers decode,
+// call the app layer (which owns the rules and the authorization) and
+// encode or render.
 package web
 
 import (

@@ -41,8 +41,23 @@
     li.appendChild(p); li.appendChild(meta);
     return li;
   }
+  // pending holds own messages sent but not yet confirmed, so that the
+  // stream's copy of one (which may come before the POST's answer) takes
+  // its place instead of showing twice.
+  var pending = [];
+  function confirm(li, m) {
+    li.dataset.id = String(m.id);
+    seen[m.id] = li;
+    li.querySelector(".delivery").textContent = t("chat.sent");
+    pending = pending.filter(function (p) { return p.li !== li; });
+  }
   function add(m) {
     if (seen[m.id]) return;
+    if (m.sender_uid === me) {
+      for (var i = 0; i < pending.length; i++) {
+        if (pending[i].text === m.text) { confirm(pending[i].li, m); return; }
+      }
+    }
     var stick = nearBottom() || m.sender_uid === me;
     var li = render(m, "sent");
     seen[m.id] = li;
@@ -84,13 +99,13 @@
     var empty = document.getElementById("chat-empty");
     if (empty) empty.remove();
     errBox.hidden = true;
+    pending.push({ text: text, li: li });
     MeetPin.api("POST", base + "/messages", { text: text }).then(function (data) {
       var m = data.message;
-      if (seen[m.id]) { li.remove(); return; }
-      li.dataset.id = String(m.id);
-      seen[m.id] = li;
-      d.textContent = t("chat.sent");
+      if (seen[m.id] && seen[m.id] !== li) { li.remove(); return; } // shown already
+      confirm(li, m);
     }, function (err) {
+      pending = pending.filter(function (p) { return p.li !== li; });
       li.classList.add("failed");
       d.textContent = t("chat.failed");
       var retry = document.createElement("button");

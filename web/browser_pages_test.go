@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"meetpin"
 	"meetpin/meetpintest"
 	"meetpin/sqlite/sqlitetest"
@@ -129,6 +132,16 @@ func TestBrowserAdmin(t *testing.T) {
 	normal.open("/map?lat=37.5006&lng=127.0366&z=14")
 	normal.waitJS(`document.querySelector('.leaflet-marker-icon[data-room-id="` + room + `"]') !== null`)
 	normal.screenshot("map")
+	// The map works from the keyboard: Enter on a focused pin opens its
+	// card, Escape closes it and gives the focus back to the pin.
+	pin := `.leaflet-marker-icon[data-room-id="` + room + `"]`
+	normal.do(chromedp.SendKeys(chromedp.CSS(pin), kb.Enter))
+	normal.waitJS(`!document.getElementById("room-card").hidden && document.activeElement.id === "room-card-link"`)
+	if got := normal.text("#room-card-title"); got != "퇴근 후 역삼 맥주 한잔" {
+		t.Fatalf("card title %q", got)
+	}
+	normal.do(chromedp.SendKeys(chromedp.ID("room-card-link"), kb.Escape))
+	normal.waitJS(`document.getElementById("room-card").hidden && document.activeElement.dataset.roomId === "` + room + `"`)
 	normal.open("/room/" + room)
 	normal.screenshot("room")
 	normal.open("/chat/" + dec.Match.ID)

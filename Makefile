@@ -14,14 +14,20 @@ LDFLAGS := -X meetpin/buildinfo.Version=$(VERSION) -X meetpin/buildinfo.Commit=$
 # Extra flags appended to `go test`, e.g. make test TESTFLAGS='-run TestStore -v'
 TESTFLAGS ?=
 
-# --- ASSETS HOOK ----------------------------------------------------------
-# Front-end bundle step, run before every build. It is a no-op for now; when
-# the front end gets a bundler, replace ASSETS_CMD (for example with
-# `npm ci && npm run build`, writing into web/static/dist/).
-ASSETS_CMD ?= echo "assets: no front-end bundle step yet (see ASSETS_CMD in Makefile)"
+# --- ASSETS ----------------------------------------------------------------
+# The map's third-party code (Leaflet, leaflet.markercluster, pinned in
+# web/frontend/package-lock.json) is installed with `npm ci` and copied into
+# the git-ignored web/static/dist/ by web/frontend/build.mjs; the binary
+# embeds it. Without npm the step says so and the build goes on: the binary
+# still compiles, and /map tells the user that the map bundle is missing.
+ASSETS_CMD ?= if command -v npm >/dev/null 2>&1; then \
+		cd web/frontend && npm ci --no-audit --no-fund --loglevel=error && node build.mjs; \
+	else \
+		echo "assets: npm not found: web/static/dist is not built (the map page will say so)"; \
+	fi
 # ---------------------------------------------------------------------------
 
-.PHONY: all build assets run test testreport bench vet fmt clean
+.PHONY: all build assets budget run test testreport bench vet fmt clean
 
 all: build
 
@@ -40,7 +46,13 @@ run: build
 testreport:
 	@$(GO) build -o bin/testreport ./tools/testreport
 
-test: testreport
+# Prints the gzip sizes of each page's JavaScript and CSS against the
+# runbook's budgets. TestAssetBudget runs again in the main test run, where
+# an overrun fails; the report hides a passing test's output, hence this.
+budget: assets
+	@$(GO) test -count=1 -run '^TestAssetBudget$$' -v ./web 2>&1 | grep -E 'budget_test.go:[0-9]+: budget|SKIP|FAIL' || true
+
+test: assets testreport budget
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m -json ./... $(TESTFLAGS) 2>&1 | ./bin/testreport
 

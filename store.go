@@ -34,6 +34,7 @@ type Store interface {
 	MaintenanceStore
 	BoostStore
 	TelemetryStore
+	AdminStore
 
 	// Engine names the implementation: EngineSQLite or EnginePostgres.
 	Engine() string

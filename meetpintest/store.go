@@ -21,7 +21,7 @@ import (
 //
 // The subtests are grouped by aggregate: User, Session, Room, ListRooms,
 // Request, Match, Message, HostMessage, Notification, Report, Block,
-// Maintenance, Telemetry, Engine and Boost.
+// Maintenance, Telemetry, Admin, Engine and Boost.
 func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("User", func(t *testing.T) { t.Parallel(); testUsers(t, open) })
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSessions(t, open) })
@@ -36,6 +36,7 @@ func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("Block", func(t *testing.T) { t.Parallel(); testBlocks(t, open) })
 	t.Run("Maintenance", func(t *testing.T) { t.Parallel(); testMaintenance(t, open) })
 	t.Run("Telemetry", func(t *testing.T) { t.Parallel(); testTelemetry(t, open) })
+	t.Run("Admin", func(t *testing.T) { t.Parallel(); testAdmin(t, open) })
 	t.Run("Engine", func(t *testing.T) { t.Parallel(); testEngine(t, open) })
 	t.Run("Boost", func(t *testing.T) { t.Parallel(); testBoosts(t, open) })
 }

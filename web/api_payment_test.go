@@ -349,12 +349,12 @@ func TestFakeCheckout(t *testing.T) {
 		if !strings.HasPrefix(co.URL, "/payments/fake-checkout?session=cs_fake_") {
 			t.Fatalf("fake checkout URL %q", co.URL)
 		}
-		page := get(t, s.URL+co.URL)
+		page := fetch(t, s.URL+co.URL)
 		if page.StatusCode != 200 || !strings.Contains(page.body, "테스트 결제") || !strings.Contains(page.body, "실제로 돈이 결제되지 않습니다") ||
 			!strings.Contains(page.body, "3일 부스트") || !strings.Contains(page.body, "2,500원") || !strings.Contains(page.body, "테스트 부스트") {
 			t.Fatalf("fake page %d:\n%s", page.StatusCode, page.body)
 		}
-		if get(t, s.URL+"/payments/fake-checkout?session=cs_fake_unknown").StatusCode != 404 {
+		if fetch(t, s.URL+"/payments/fake-checkout?session=cs_fake_unknown").StatusCode != 404 {
 			t.Fatal("an unknown session has a page")
 		}
 
@@ -391,12 +391,13 @@ func TestFakeCheckout(t *testing.T) {
 	})
 }
 
-type page struct {
+// fetched is a plain GET's answer.
+type fetched struct {
 	StatusCode int
 	body       string
 }
 
-func get(t *testing.T, u string) page {
+func fetch(t *testing.T, u string) fetched {
 	t.Helper()
 	res, err := http.Get(u)
 	if err != nil {
@@ -404,7 +405,7 @@ func get(t *testing.T, u string) page {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return page{res.StatusCode, string(b)}
+	return fetched{res.StatusCode, string(b)}
 }
 
 // TestBoostReminders: SendBoostReminders tells the host once, a day before

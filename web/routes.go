@@ -101,6 +101,35 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Uploaded files.
 	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
 
+	// Admin actions (the session's admin role; the page is below).
+	s.handle(mux, "PATCH /api/admin/reports/{id}", requireUser(s, s.handleAdminReportStatus))
+
+	// Web pages (page_*.go, templates/) and their static files. Pages that
+	// need a user send anonymous visitors to /auth/login?next=….
+	s.handle(mux, "GET /static/{path...}", s.handleStatic)
+	s.handle(mux, "GET /{$}", s.handleHome)
+	s.handle(mux, "GET /map", s.handleMapPage)
+	s.handle(mux, "GET /room/new", s.handleRoomNewPage)
+	s.handle(mux, "GET /room/{id}", s.handleRoomPage)
+	s.handle(mux, "GET /room/{id}/edit", s.handleRoomEditPage)
+	s.handle(mux, "GET /room/{id}/requests", s.handleRoomRequestsPage)
+	s.handle(mux, "GET /requests", s.handleRequestsPage)
+	s.handle(mux, "GET /chat/{id}", s.handleChatPage)
+	s.handle(mux, "GET /notifications", s.handleNotificationsPage)
+	s.handle(mux, "GET /settings/notifications", s.handleNotificationSettingsPage)
+	s.handle(mux, "GET /profile", s.handleProfilePage)
+	s.handle(mux, "GET /profile/{id}", s.handleProfilePublicPage)
+	s.handle(mux, "GET /auth/login", s.handleLoginPage)
+	s.handle(mux, "GET /auth/signup", s.handleSignupPage)
+	s.handle(mux, "GET /status", s.handleStatusPage)
+	s.handle(mux, "GET /help", s.handleHelp)
+	s.handle(mux, "GET /legal/{doc}", s.handleLegal)
+	s.handle(mux, "GET /admin", s.handleAdminPage)
+	s.handle(mux, "GET /robots.txt", s.handleRobots)
+	s.handle(mux, "GET /sitemap.xml", s.handleSitemap)
+	s.handle(mux, "GET /manifest.webmanifest", s.handleManifest)
+	s.handle(mux, "/", s.handleNotFoundPage) // the friendly 404 of unknown non-API paths
+
 	// Anything else under /api/ is a JSON 405 when the path exists under
 	// other methods, else a JSON 404.
 	s.handle(mux, apiCatchAll, func(w http.ResponseWriter, r *http.Request) {

@@ -1,11 +1,14 @@
-// Package web is meetpin's HTTP surface: the JSON API, the probes and (later)
-// the pages, on Go's net/http router. routes.go lists every route; each
-// api_*.go file holds the handlers of one aggregate. Handlers decode, call
-// the app layer (which owns the rules and the authorization) and encode.
+// Package web is meetpin's HTTP surface: the JSON API, the probes and the
+// pages, on Go's net/http router. routes.go lists every route; each
+// api_*.go file holds the handlers of one aggregate, each page_*.go file a
+// group of pages (templates/ and static/ are embedded). Handlers decode,
+// call the app layer (which owns the rules and the authorization) and
+// encode or render.
 package web
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -87,6 +90,9 @@ type Server struct {
 	// Payments and places (issue 7).
 	fake          FakeCheckout
 	placesLimiter meetpin.Limiter
+	// The web pages: embedded static files and the parsed templates.
+	assets    *assets
+	templates map[string]*template.Template
 }
 
 // New builds the server and its routes.
@@ -114,6 +120,8 @@ func New(o Options) *Server {
 	if s.placesLimiter == nil {
 		s.placesLimiter = inmem.NewLimiter(0)
 	}
+	s.assets = newAssets()
+	s.templates = s.parseTemplates() // panics on a template error: fail at boot
 	if o.Config.SiteURL != "" {
 		s.csrf.AddTrustedOrigin(o.Config.SiteURL)
 	}

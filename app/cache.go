@@ -18,7 +18,7 @@ import (
 
 // How long cached reads live, as in the original service: the map's room
 // lists a minute, a page of chat 30 seconds, a page of notifications a
-// minute. Writes invalidate them at once (docs/adr/0002-cache-invalidation.md);
+// minute. Writes invalidate them at once (docs/adr/0004-cache-invalidation.md);
 // the TTLs only bound what a failed invalidation can leave behind.
 const (
 	RoomListCacheTTL     = 60 * time.Second

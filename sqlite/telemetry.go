@@ -115,7 +115,7 @@ func (db *DB) RecordWebVitals(ctx context.Context, vs []meetpin.WebVital) error 
 // WebVitalsSummary implements meetpin.TelemetryStore: it reads the
 // window's samples and leaves the percentiles to meetpin.WebVitalSummarizer,
 // as postgres does. (Window functions in SQL took several times longer on
-// both engines; see docs/adr/0002-csp-nonces-and-telemetry.md.)
+// both engines; see docs/adr/0005-csp-nonces-and-telemetry.md.)
 func (db *DB) WebVitalsSummary(ctx context.Context, since time.Time) ([]meetpin.WebVitalStat, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT metric, page_path, value, rating FROM web_vitals WHERE created_at >= ?`, ms(since))
 	if err != nil {

@@ -39,6 +39,7 @@ func openDeps(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, 
 		d.cache = inmem.NewCache(int64(cfg.CacheSizeMB) << 20)
 		return d, nil
 	}
+	redis.RouteClientLog(log)
 	client, err := redis.NewClient(cfg.RedisURL)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ type RedisServer struct {
 	bin  string
 	port int
 	dir  string
+	args []string // more redis-server options, e.g. --requirepass
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -53,7 +55,16 @@ func (s *syncBuf) String() string {
 // it answers. It follows RequireRedis (a test that needs Redis is skipped
 // without MEETPIN_TEST_REDIS_URL, and fails under CI), and also needs the
 // redis-server program in PATH. The process is killed when the test ends.
-func StartRedisServer(t testing.TB) *RedisServer {
+func StartRedisServer(t testing.TB, args ...string) *RedisServer {
+	t.Helper()
+	s := NewRedisServer(t, args...)
+	s.Start()
+	return s
+}
+
+// NewRedisServer is StartRedisServer without the start: the port is picked
+// and stays free until Start.
+func NewRedisServer(t testing.TB, args ...string) *RedisServer {
 	t.Helper()
 	RequireRedis(t)
 	bin, err := exec.LookPath("redis-server")
@@ -69,15 +80,25 @@ func StartRedisServer(t testing.TB) *RedisServer {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	s := &RedisServer{t: t, bin: bin, port: port, dir: t.TempDir()}
+	s := &RedisServer{t: t, bin: bin, port: port, dir: t.TempDir(), args: args}
 	t.Cleanup(func() {
 		if s.Running() {
 			s.cmd.Process.Kill()
 			<-s.exited
 		}
 	})
-	s.Start()
 	return s
+}
+
+// Addr is the server's host:port.
+func (s *RedisServer) Addr() string { return fmt.Sprintf("127.0.0.1:%d", s.port) }
+
+// Signal sends sig to the running server (SIGSTOP makes it hang, SIGCONT
+// wakes it), for fault tests.
+func (s *RedisServer) Signal(sig os.Signal) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cmd.Process.Signal(sig)
 }
 
 // URL is the server's redis:// URL.
@@ -102,8 +123,8 @@ func (s *RedisServer) Running() bool {
 // PING, failing the test after 10s.
 func (s *RedisServer) Start() {
 	s.t.Helper()
-	cmd := exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir)
+	cmd := exec.Command(s.bin, append([]string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", s.dir}, s.args...)...)
 	out := new(syncBuf)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -157,5 +178,6 @@ func (s *RedisServer) ping() bool {
 		return false
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
-	return err == nil && strings.HasPrefix(line, "+PONG")
+	// -NOAUTH from a server with a password is an answer too.
+	return err == nil && (strings.HasPrefix(line, "+PONG") || strings.HasPrefix(line, "-NOAUTH"))
 }

@@ -1,19 +1,14 @@
 package redis_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -161,16 +156,16 @@ func awaitNumSub(t *testing.T, c *goredis.Client, channel string, want int64) {
 func TestBrokerRedisRestart(t *testing.T) {
 	t.Parallel()
 	meetpintest.RequireRedis(t)
-	srv := newRedisServer(t)
-	srv.start()
-	a, b := openBrokerURL(t, srv.url()), openBrokerURL(t, srv.url())
+	srv := meetpintest.NewRedisServer(t)
+	srv.Start()
+	a, b := openBrokerURL(t, srv.URL()), openBrokerURL(t, srv.URL())
 	topic := meetpintest.BrokerTopic("restart")
 	ch := meetpintest.MustSubscribe(t, t.Context(), a, topic)
 	meetpintest.MustPublish(t, b, topic, "before")
 	meetpintest.ExpectEvent(t, ch, topic, "before")
 	awaitHealthy(t, a, true)
 
-	srv.stop()
+	srv.Stop()
 	awaitHealthy(t, a, false)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
@@ -196,7 +191,7 @@ func TestBrokerRedisRestart(t *testing.T) {
 	meetpintest.ExpectEvent(t, chLater, later, "local")
 
 	// ...and across replicas once Redis is back, for both topics.
-	srv.start()
+	srv.Start()
 	start := time.Now()
 	awaitFrom(t, b, ch, topic)
 	t.Logf("first event from the other replica %s after the restart", time.Since(start).Round(time.Millisecond))
@@ -350,9 +345,9 @@ func (c *proxyConn) pump(dst, src net.Conn) {
 func TestGoRedisResubscribes(t *testing.T) {
 	t.Parallel()
 	meetpintest.RequireRedis(t)
-	srv := newRedisServer(t)
-	srv.start()
-	sub, pub := openClientURL(t, srv.url()), openClientURL(t, srv.url())
+	srv := meetpintest.NewRedisServer(t)
+	srv.Start()
+	sub, pub := openClientURL(t, srv.URL()), openClientURL(t, srv.URL())
 	channel := meetpintest.BrokerTopic("goredis")
 	ps := sub.Subscribe(t.Context(), channel)
 	defer ps.Close()
@@ -392,8 +387,8 @@ func TestGoRedisResubscribes(t *testing.T) {
 		t.Fatalf("no %q within 15s", what)
 	}
 	await("before")
-	srv.stop()
-	srv.start()
+	srv.Stop()
+	srv.Start()
 	start := time.Now()
 	await("after")
 	t.Logf("go-redis subscribed again %s after the restart", time.Since(start).Round(time.Millisecond))
@@ -441,118 +436,6 @@ func awaitHealthy(t *testing.T, b *redis.Broker, want bool) {
 	t.Fatalf("Healthy() stayed %v for 10s", !want)
 }
 
-// redisServer is a redis-server process of the test's own, on a free
-// loopback port that stays the same across restarts.
-type redisServer struct {
-	t      *testing.T
-	bin    string
-	port   int
-	dir    string
-	args   []string // more options for redis-server
-	cmd    *exec.Cmd
-	out    *bytes.Buffer
-	exited chan struct{} // closed when cmd has exited
-}
-
-// newRedisServer finds redis-server, skipping the test without it (or
-// failing it under CI), and picks a port. The process is killed at the end
-// of the test.
-func newRedisServer(t *testing.T) *redisServer {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if meetpintest.InCI() {
-			t.Fatal("redis-server is required under CI: install it")
-		}
-		t.Skip("needs the redis-server program in PATH")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	s := &redisServer{t: t, bin: bin, port: port, dir: t.TempDir()}
-	t.Cleanup(func() {
-		if s.running() {
-			s.cmd.Process.Kill()
-			<-s.exited
-		}
-	})
-	return s
-}
-
-func (s *redisServer) url() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", s.port) }
-
-func (s *redisServer) running() bool {
-	if s.cmd == nil {
-		return false
-	}
-	select {
-	case <-s.exited:
-		return false
-	default:
-		return true
-	}
-}
-
-// start starts the server and waits until it answers PING.
-func (s *redisServer) start() {
-	s.t.Helper()
-	cmd := exec.Command(s.bin, append([]string{
-		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir,
-	}, s.args...)...)
-	s.out = new(bytes.Buffer)
-	cmd.Stdout, cmd.Stderr = s.out, s.out
-	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	s.cmd, s.exited = cmd, make(chan struct{})
-	go func() { cmd.Wait(); close(s.exited) }()
-	for range 200 {
-		if s.ping() {
-			return
-		}
-		select {
-		case <-s.exited:
-			s.t.Fatalf("redis-server exited: %s", s.out)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	s.t.Fatal("redis-server does not answer after 10s")
-}
-
-// ping reports whether the server answers PING.
-func (s *redisServer) ping() bool {
-	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", s.port), time.Second)
-	if err != nil {
-		return false
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(time.Second))
-	if _, err := c.Write([]byte("PING\r\n")); err != nil {
-		return false
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	// -NOAUTH from a server with a password is an answer too.
-	return err == nil && (strings.HasPrefix(line, "+PONG") || strings.HasPrefix(line, "-NOAUTH"))
-}
-
-// stop sends SIGTERM to the server and waits until it has exited.
-func (s *redisServer) stop() {
-	s.t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		s.t.Fatal(err)
-	}
-	select {
-	case <-s.exited:
-	case <-time.After(10 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.exited
-		s.t.Fatal("redis-server ignored SIGTERM for 10s")
-	}
-}
-
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -591,10 +474,9 @@ func TestOpen(t *testing.T) {
 
 	t.Run("wrong password", func(t *testing.T) {
 		meetpintest.RequireRedis(t)
-		srv := newRedisServer(t)
-		srv.args = []string{"--requirepass", "right-one"}
-		srv.start()
-		addr := fmt.Sprintf("127.0.0.1:%d", srv.port)
+		srv := meetpintest.NewRedisServer(t, "--requirepass", "right-one")
+		srv.Start()
+		addr := srv.Addr()
 		_, err := redis.Open(t.Context(), "redis://:s3cret@"+addr+"/0")
 		if err == nil {
 			t.Fatal("no error")

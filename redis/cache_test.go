@@ -53,10 +53,10 @@ func TestCacheSharedByReplicas(t *testing.T) {
 func TestCacheKeysInRedis(t *testing.T) {
 	t.Parallel()
 	meetpintest.RequireRedis(t)
-	srv := newRedisServer(t)
-	srv.start()
-	c := openCache(t, srv.url())
-	admin := openClientURL(t, srv.url())
+	srv := meetpintest.NewRedisServer(t)
+	srv.Start()
+	c := openCache(t, srv.URL())
+	admin := openClientURL(t, srv.URL())
 	if err := admin.Set(t.Context(), "rooms:not-ours", "x", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -91,16 +91,16 @@ func TestCacheKeysInRedis(t *testing.T) {
 func TestCacheRedisRestart(t *testing.T) {
 	t.Parallel()
 	meetpintest.RequireRedis(t)
-	srv := newRedisServer(t)
-	srv.start()
-	c := openCache(t, srv.url())
+	srv := meetpintest.NewRedisServer(t)
+	srv.Start()
+	c := openCache(t, srv.URL())
 	meetpintest.MustCacheSet(t, c, "rooms:1", "v", time.Minute)
 	meetpintest.ExpectCached(t, c, "rooms:1", "v")
 	if s := c.Stats(t.Context()); !s.Connected || s.KeyCount != 1 || !c.Healthy() {
 		t.Fatalf("Stats = %+v, Healthy %v before the stop", s, c.Healthy())
 	}
 
-	srv.stop()
+	srv.Stop()
 	for i := range 20 {
 		start := time.Now()
 		_, ok, err := c.Get(t.Context(), "rooms:1")
@@ -122,7 +122,7 @@ func TestCacheRedisRestart(t *testing.T) {
 		t.Errorf("misses = %d: failed reads must count as misses", misses)
 	}
 
-	srv.start() // empty: --save ''
+	srv.Start() // empty: --save ''
 	deadline := time.Now().Add(15 * time.Second)
 	for !c.Stats(t.Context()).Connected {
 		if time.Now().After(deadline) {
@@ -147,17 +147,17 @@ var _ meetpintest.Peeker = (*redis.Cache)(nil)
 func TestCacheHungRedis(t *testing.T) {
 	t.Parallel()
 	meetpintest.RequireRedis(t)
-	srv := newRedisServer(t)
-	srv.start()
-	c := openCache(t, srv.url())
+	srv := meetpintest.NewRedisServer(t)
+	srv.Start()
+	c := openCache(t, srv.URL())
 	meetpintest.MustCacheSet(t, c, "rooms:1", "v", time.Minute)
-	if err := srv.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+	if err := srv.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
 	resumed := false
 	defer func() {
 		if !resumed {
-			srv.cmd.Process.Signal(syscall.SIGCONT)
+			srv.Signal(syscall.SIGCONT)
 		}
 	}()
 	start := time.Now()
@@ -171,7 +171,7 @@ func TestCacheHungRedis(t *testing.T) {
 	if c.Stats(t.Context()).Connected {
 		t.Fatal("Stats says connected to a hung Redis")
 	}
-	srv.cmd.Process.Signal(syscall.SIGCONT)
+	srv.Signal(syscall.SIGCONT)
 	resumed = true
 	deadline := time.Now().Add(15 * time.Second)
 	for !c.Stats(t.Context()).Connected {

@@ -57,9 +57,9 @@ func TestHealthPrefixCount(t *testing.T) {
 // server's death, and its return.
 func TestHealthFollowsTheServer(t *testing.T) {
 	meetpintest.RequireRedis(t)
-	srv := newRedisServer(t)
-	srv.start()
-	c, err := redis.NewClient(srv.url())
+	srv := meetpintest.NewRedisServer(t)
+	srv.Start()
+	c, err := redis.NewClient(srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestHealthFollowsTheServer(t *testing.T) {
 		t.Fatalf("after the TTL: %+v, want a new check with keyCount 2", fresh)
 	}
 
-	srv.stop()
+	srv.Stop()
 	time.Sleep(ttl + 50*time.Millisecond)
 	down := h.Health(t.Context())
 	if down.Status != meetpin.StatusUnhealthy || down.Details["keyCount"] != nil {
@@ -93,7 +93,7 @@ func TestHealthFollowsTheServer(t *testing.T) {
 		t.Fatalf("error detail %q", why)
 	}
 
-	srv.start()
+	srv.Start()
 	deadline := time.Now().Add(15 * time.Second)
 	for h.Health(t.Context()).Status != meetpin.StatusHealthy {
 		if time.Now().After(deadline) {

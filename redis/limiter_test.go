@@ -84,10 +84,10 @@ func (l *logBuffer) String() string {
 // outage is logged once, not once per request. When Redis is back the
 // limits are shared again.
 func TestLimiterRedisDown(t *testing.T) {
-	srv := newRedisServer(t)
-	srv.start()
+	srv := meetpintest.NewRedisServer(t)
+	srv.Start()
 	logs := &logBuffer{}
-	l := redis.NewLimiter(openClientURL(t, srv.url()), slog.New(slog.NewJSONHandler(logs, nil)))
+	l := redis.NewLimiter(openClientURL(t, srv.URL()), slog.New(slog.NewJSONHandler(logs, nil)))
 	const limit, window = 3, time.Hour
 
 	meetpintest.MustAllow(t, l, "before", limit, window)
@@ -95,7 +95,7 @@ func TestLimiterRedisDown(t *testing.T) {
 		t.Fatalf("with Redis up: %+v", s)
 	}
 
-	srv.stop()
+	srv.Stop()
 	key := meetpintest.LimiterKey("down")
 	for i := range limit {
 		if r := meetpintest.MustAllow(t, l, key, limit, window); !r.Allowed || r.Remaining != limit-1-i {
@@ -114,7 +114,7 @@ func TestLimiterRedisDown(t *testing.T) {
 		t.Fatalf("the outage was logged %d times, want once:\n%s", n, logs)
 	}
 
-	srv.start()
+	srv.Start()
 	deadline := time.Now().Add(10 * time.Second)
 	for !l.Stats().Shared {
 		if time.Now().After(deadline) {
@@ -129,7 +129,7 @@ func TestLimiterRedisDown(t *testing.T) {
 	// Shared again: the new key is counted on Redis (a fresh server).
 	key = meetpintest.LimiterKey("after")
 	meetpintest.MustAllow(t, l, key, limit, window)
-	c := openClientURL(t, srv.url())
+	c := openClientURL(t, srv.URL())
 	if n, err := c.Exists(t.Context(), "meetpin:rl:"+key).Result(); err != nil || n != 1 {
 		t.Fatalf("key not on Redis after recovery: %d %v", n, err)
 	}
@@ -138,8 +138,8 @@ func TestLimiterRedisDown(t *testing.T) {
 // TestLimiterRedisAbsent: a replica that starts while Redis is down limits
 // locally from the first request.
 func TestLimiterRedisAbsent(t *testing.T) {
-	srv := newRedisServer(t) // picked a port, never started
-	c, err := redis.NewClient(srv.url())
+	srv := meetpintest.NewRedisServer(t) // picked a port, never started
+	c, err := redis.NewClient(srv.URL())
 	if err != nil {
 		t.Fatal(err)
 	}

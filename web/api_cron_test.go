@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"golang.org/x/crypto/bcrypt"
 
 	"meetpin"
 	"meetpin/app"
-	"meetpin/config"
 	"meetpin/cron"
 	"meetpin/web"
 )
@@ -27,24 +25,16 @@ const cronSecret = "cron-secret-0123456789abcdef"
 // configured) and a scheduler of jobs (nil: none at all).
 func newCronServer(t *testing.T, store meetpin.Store, secret string, jobs []cron.Job) *testServer {
 	t.Helper()
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "CRON_SECRET": secret}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	var sched *cron.Scheduler
 	if jobs != nil {
+		var err error
+		log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		if sched, err = cron.New(cron.Options{Log: log, Store: store, Jobs: jobs, Runner: "web-test"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a := app.New(store, log, app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour})
-	srv := web.New(web.Options{Log: log, Config: cfg, App: a, Store: store, MediaDir: t.TempDir(), Cron: sched})
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}
+	return buildServer(t, store, serverOpts{env: map[string]string{"CRON_SECRET": secret},
+		edit: func(_ *app.Options, wo *web.Options) { wo.Cron = sched }})
 }
 
 // TestCronSecret: both cron routes need exactly CRON_SECRET as a bearer

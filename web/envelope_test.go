@@ -5,21 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"meetpin"
-	"meetpin/app"
-	"meetpin/config"
-	"meetpin/web"
 )
 
 // logBuffer collects a server's log output; safe for concurrent use.
@@ -68,23 +60,9 @@ func newLoggedServer(t *testing.T, store meetpin.Store) (s *testServer, logs *lo
 // newServerEnv is newLoggedServer with extra configuration variables.
 func newServerEnv(t *testing.T, store meetpin.Store, env map[string]string) (s *testServer, logs *logBuffer, stop func()) {
 	t.Helper()
-	dataDir := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		if k == "MEETPIN_DATA_DIR" {
-			return dataDir
-		}
-		return env[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs = &logBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a := app.New(store, log, app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour})
-	srv := web.New(web.Options{Log: log, Config: cfg, App: a, Store: store, MediaDir: t.TempDir()})
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}, logs, hs.Close
+	s = buildServer(t, store, serverOpts{env: env, log: logs})
+	return s, logs, s.Close
 }
 
 // request sends a raw request with the given headers.

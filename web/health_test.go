@@ -2,20 +2,14 @@ package web_test
 
 import (
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"meetpin"
 	"meetpin/app"
-	"meetpin/config"
-	"meetpin/inmem"
 	"meetpin/meetpintest"
 	"meetpin/redis"
 	"meetpin/web"
@@ -30,25 +24,7 @@ const (
 // checkers.
 func newObsServer(t testing.TB, store meetpin.Store, env map[string]string, checks ...meetpin.HealthChecker) *testServer {
 	t.Helper()
-	dir := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		if k == "MEETPIN_DATA_DIR" {
-			return dir
-		}
-		return env[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	broker := inmem.NewBroker()
-	t.Cleanup(func() { broker.Close() })
-	a := app.New(store, log, app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour, Broker: broker})
-	srv := web.New(web.Options{Log: log, Config: cfg, App: a, Store: store, MediaDir: t.TempDir(), Broker: broker,
-		Heartbeat: time.Second, Checks: checks})
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}
+	return buildServer(t, store, serverOpts{env: env, edit: func(_ *app.Options, wo *web.Options) { wo.Checks = checks }})
 }
 
 // health is the body of GET /api/health.

@@ -42,6 +42,8 @@ type testServer struct {
 	App   *app.App
 	Store meetpin.Store
 	Srv   *web.Server
+	// Close stops the server and waits for every request to finish.
+	Close func()
 }
 
 // newServer returns a server on store with the in-process cache on, as
@@ -56,40 +58,53 @@ func newServer(t testing.TB, store meetpin.Store) *testServer {
 // cache (nil: caching off).
 func newServerWith(t testing.TB, store meetpin.Store, env map[string]string, cache meetpin.Cache) *testServer {
 	t.Helper()
-	return buildServer(t, store, env, cache, nil)
+	return buildServer(t, store, serverOpts{env: env, cache: cache})
 }
 
 // newServerEdit is newServer with the app's and the server's options
 // changed by edit.
 func newServerEdit(t testing.TB, store meetpin.Store, edit func(*app.Options, *web.Options)) *testServer {
 	t.Helper()
-	return buildServer(t, store, nil, inmem.NewCache(64<<20), edit)
+	return buildServer(t, store, serverOpts{cache: inmem.NewCache(64 << 20), edit: edit})
 }
 
-func buildServer(t testing.TB, store meetpin.Store, env map[string]string, cache meetpin.Cache, edit func(*app.Options, *web.Options)) *testServer {
+// serverOpts are the ways test servers differ.
+type serverOpts struct {
+	env   map[string]string                // configuration variables beside MEETPIN_DATA_DIR
+	cache meetpin.Cache                    // nil: caching off
+	log   io.Writer                        // where the JSON log goes; nil: nowhere
+	edit  func(*app.Options, *web.Options) // last changes to the options
+}
+
+// buildServer is the one place a test server is put together: a real app
+// and web server on store, an in-process broker, on a loopback port.
+func buildServer(t testing.TB, store meetpin.Store, o serverOpts) *testServer {
 	t.Helper()
 	e := map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}
-	for k, v := range env {
+	for k, v := range o.env {
 		e[k] = v
 	}
 	cfg, err := config.Load(func(k string) string { return e[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if o.log == nil {
+		o.log = io.Discard
+	}
+	log := slog.New(slog.NewJSONHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	broker := inmem.NewBroker()
 	t.Cleanup(func() { broker.Close() })
-	ao := app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour, Broker: broker, Cache: cache, SiteURL: cfg.SiteURL}
-	wo := web.Options{Log: log, Config: cfg, Store: store, MediaDir: t.TempDir(), Broker: broker, Heartbeat: time.Second, Cache: cache}
-	if edit != nil {
-		edit(&ao, &wo)
+	ao := app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour, Broker: broker, Cache: o.cache, SiteURL: cfg.SiteURL}
+	wo := web.Options{Log: log, Config: cfg, Store: store, MediaDir: t.TempDir(), Broker: broker, Heartbeat: time.Second, Cache: o.cache}
+	if o.edit != nil {
+		o.edit(&ao, &wo)
 	}
 	a := app.New(store, log, ao)
 	wo.App = a
 	srv := web.New(wo)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}
+	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv, Close: hs.Close}
 }
 
 // with returns the server bound to a subtest, so failures land there.

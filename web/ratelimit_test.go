@@ -3,19 +3,14 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"meetpin"
 	"meetpin/app"
-	"meetpin/config"
 	"meetpin/inmem"
 	"meetpin/sqlite/sqlitetest"
 	"meetpin/web"
@@ -25,23 +20,9 @@ import (
 // limiter), configured by env, and its log captured.
 func newLimitedServer(t *testing.T, store meetpin.Store, env map[string]string) (*testServer, *logBuffer) {
 	t.Helper()
-	dataDir := t.TempDir()
-	cfg, err := config.Load(func(k string) string {
-		if k == "MEETPIN_DATA_DIR" {
-			return dataDir
-		}
-		return env[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &logBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, nil))
-	a := app.New(store, log, app.Options{PasswordCost: bcrypt.MinCost, SessionTTL: time.Hour})
-	srv := web.New(web.Options{Log: log, Config: cfg, App: a, Store: store, MediaDir: t.TempDir(), Limiter: inmem.NewLimiter(0)})
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, App: a, Store: store, Srv: srv}, logs
+	s := buildServer(t, store, serverOpts{env: env, log: logs, edit: func(_ *app.Options, wo *web.Options) { wo.Limiter = inmem.NewLimiter(0) }})
+	return s, logs
 }
 
 // appUser creates a user through the app layer, which no rate limit sees.

@@ -61,7 +61,9 @@ func New(db *sql.DB, engine string, fsys fs.FS) (*Migrator, error) {
 	default:
 		return nil, fmt.Errorf("migrate: unknown engine %q", engine)
 	}
-	opts = append(opts, goose.WithDisableGlobalRegistry(true))
+	// Branches add migrations in parallel, so a database may have 5 applied
+	// before 4 arrives; such a gap is applied rather than refused.
+	opts = append(opts, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true))
 	p, err := goose.NewProvider(dialect, db, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -82,6 +84,13 @@ func (m *Migrator) Down(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	return results([]*goose.MigrationResult{r})[0], err
+}
+
+// DownVersion rolls back one applied migration by version, for tests of an
+// out-of-order history (a gap below the newest version).
+func (m *Migrator) DownVersion(ctx context.Context, version int64) error {
+	_, err := m.p.ApplyVersion(ctx, version, false)
+	return err
 }
 
 // Status lists every known migration, applied or pending, oldest first.

@@ -67,13 +67,17 @@ func (s *Server) checkHealth(ctx context.Context) healthReport {
 	return rep
 }
 
-// publicService is a service's state for the public endpoints: status,
-// response time and figures such as keyCount, but no error text, which may
-// name hosts.
+// publicDetails are the only details the public endpoints show: figures,
+// never error text (it may name hosts) nor anything that tells which keys
+// or modes are configured (Stripe's mode, fake payments); /api/monitoring
+// shows everything to operators.
+var publicDetails = []string{"keyCount", "lastWebhookAt"}
+
+// publicService is a service's state for the public endpoints.
 func publicService(h meetpin.ServiceHealth) map[string]any {
 	out := map[string]any{}
-	for k, v := range h.Details {
-		if k != "error" {
+	for _, k := range publicDetails {
+		if v, ok := h.Details[k]; ok {
 			out[k] = v
 		}
 	}

@@ -162,10 +162,16 @@ func (db *DB) ListRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.R
 }
 
 // listRooms is ListRooms with the database's errors.
+//
+// Both statements run unprepared (QueryExecModeCacheDescribe), so that
+// PostgreSQL plans each with its real box: a prepared statement may switch to
+// a generic plan after five runs, which guesses a handful of rooms per box and
+// was measured 20× slower on a Seoul box at a million rooms
+// (docs/benchmarks.md).
 func (db *DB) listRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.Room, int, error) {
 	where, args := roomFilter(f)
 	var total int
-	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM rooms r WHERE `+where, args).Scan(&total); err != nil {
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM rooms r WHERE `+where, pgx.QueryExecModeCacheDescribe, args).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	args["limit"], args["offset"] = f.Limit, f.Offset
@@ -174,7 +180,7 @@ func (db *DB) listRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.R
 		FROM rooms r JOIN profiles p ON p.uid = r.host_uid
 		WHERE `+where+`
 		ORDER BY CASE WHEN r.boost_until > @now THEN r.boost_until END DESC NULLS LAST, r.created_at DESC, r.id
-		LIMIT @limit OFFSET @offset`, args)
+		LIMIT @limit OFFSET @offset`, pgx.QueryExecModeCacheDescribe, args)
 	rooms, err := collect(rows, err, scanRoom)
 	if err != nil {
 		return nil, 0, err

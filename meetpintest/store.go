@@ -303,3 +303,64 @@ func countCodes(errs []error) map[string]int {
 	}
 	return out
 }
+
+// followWhileWriting is the replay contract of an event stream: writers
+// goroutines each write each rows (write returns the new id) while a reader
+// follows with after(lastSeen), as a reconnecting stream does. The reader
+// must never be handed an id at or below one it has seen, and must end up
+// with every id written, exactly once.
+func followWhileWriting(t *testing.T, writers, each int, write func(w int) (int64, error), after func(int64) ([]int64, error)) {
+	t.Helper()
+	var mu sync.Mutex
+	var written []int64
+	done := make(chan []error, 1)
+	go func() {
+		done <- together(writers, func(w int) error {
+			for range each {
+				id, err := write(w)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				written = append(written, id)
+				mu.Unlock()
+			}
+			return nil
+		})
+	}()
+	var seen []int64
+	last := int64(0)
+	read := func() {
+		ids, err := after(last)
+		assertCode(t, err, "")
+		for _, id := range ids {
+			if id <= last {
+				t.Errorf("after(%d) returned id %d", last, id)
+			}
+			seen = append(seen, id)
+			last = id
+		}
+	}
+	var errs []error
+follow:
+	for {
+		select {
+		case errs = <-done:
+			break follow
+		default:
+			read()
+		}
+	}
+	for _, err := range errs {
+		assertCode(t, err, "")
+	}
+	for range writers * each {
+		before := len(seen)
+		read()
+		if len(seen) == before {
+			break
+		}
+	}
+	slices.Sort(written)
+	assertIDs(t, "ids the streaming reader saw", seen, written)
+}

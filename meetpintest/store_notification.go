@@ -3,9 +3,7 @@ package meetpintest
 import (
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -347,59 +345,18 @@ func testNotifications(t *testing.T, open func(t *testing.T) meetpin.Store) {
 
 		// Inserts for one user are serialized: a reader following with
 		// NotificationsAfter never jumps over a notification.
-		const writers, each = 4, 15
-		var mu sync.Mutex
-		var written []int64
-		done := make(chan []error, 1)
-		go func() {
-			done <- together(writers, func(w int) error {
-				for range each {
-					n := newNotification(user, now())
-					if err := s.CreateNotification(ctx, n); err != nil {
-						return err
-					}
-					mu.Lock()
-					written = append(written, n.ID)
-					mu.Unlock()
-				}
-				return nil
-			})
-		}()
-		var seen []int64
-		after := int64(0)
-		read := func() {
+		followWhileWriting(t, 4, 15, func(int) (int64, error) {
+			n := newNotification(user, now())
+			err := s.CreateNotification(ctx, n)
+			return n.ID, err
+		}, func(after int64) ([]int64, error) {
 			got, err := s.NotificationsAfter(ctx, user.ID, after, 5)
-			assertCode(t, err, "")
-			for _, n := range got {
-				if n.ID <= after {
-					t.Errorf("NotificationsAfter(%d) returned id %d", after, n.ID)
-				}
-				seen = append(seen, n.ID)
-				after = n.ID
+			ids := make([]int64, len(got))
+			for i, n := range got {
+				ids[i] = n.ID
 			}
-		}
-		var errs []error
-	follow:
-		for {
-			select {
-			case errs = <-done:
-				break follow
-			default:
-				read()
-			}
-		}
-		for _, err := range errs {
-			assertCode(t, err, "")
-		}
-		for range writers * each {
-			before := len(seen)
-			read()
-			if len(seen) == before {
-				break
-			}
-		}
-		slices.Sort(written)
-		assertIDs(t, "ids the streaming reader saw", seen, written)
+			return ids, err
+		})
 	})
 }
 

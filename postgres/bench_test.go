@@ -226,11 +226,11 @@ func BenchmarkListRoomsBBoxParts(b *testing.B) {
 //
 //	MEETPIN_BENCH_ROOMS=1000000 go test -run TestListRoomsBBoxPlan -v ./postgres
 //
-// Each statement is explained twice: with its parameters, as planned for
-// the first executions of a prepared statement (custom plan), and as the
-// generic plan PostgreSQL may switch to after five executions of the same
-// prepared statement, which is how pgx runs it (plan_cache_mode =
-// force_generic_plan on a PREPAREd copy).
+// Each statement is explained twice: with its parameters (the custom plan,
+// which the store always gets since it runs these statements unprepared),
+// and as the generic plan PostgreSQL would switch a prepared statement to
+// after five executions (plan_cache_mode = force_generic_plan on a PREPAREd
+// copy) — the plan the store now avoids, kept here to show why.
 //
 // The statements are rebuilt by listSQL, a copy of the SQL of
 // postgres/room.go; the test first checks that they return what ListRooms

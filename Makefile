@@ -9,7 +9,7 @@ SHELL := bash
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-LDFLAGS := -X meetpin/buildinfo.Version=$(VERSION) -X meetpin/buildinfo.Commit=$(COMMIT)
+LDFLAGS := -X meetpin.app/buildinfo.Version=$(VERSION) -X meetpin.app/buildinfo.Commit=$(COMMIT)
 
 # Extra flags appended to `go test`, e.g. make test TESTFLAGS='-run TestStore -v'
 TESTFLAGS ?=

@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // AdminOverview is what the admin page shows from the database.

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Options configure an App.

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // SignupInput is what a new account needs.

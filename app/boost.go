@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Boost rules.

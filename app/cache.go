@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // How long cached reads live, as in the original service: the map's room

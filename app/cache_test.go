@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/inmem"
+	"meetpin.app"
+	"meetpin.app/inmem"
 )
 
 // breakable is the in-process cache with a switch that makes every call

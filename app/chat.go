@@ -4,7 +4,7 @@ import (
 	"context"
 	"strconv"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // MaxMessagePage is the largest page of chat history.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // HostMessageInput is the body of a host message. A guest writes to the

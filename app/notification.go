@@ -4,7 +4,7 @@ import (
 	"context"
 	"strconv"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // NotificationPage is a page of my notifications with the unread count.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Topics of the broker. Streams subscribe to them; writers publish after

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Place lookups are cached in process by coordinates rounded to 4

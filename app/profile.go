@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/text/width"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // MediaPrefix is the URL path under which uploaded files are served.

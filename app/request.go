@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RequestInput is the body of a join request.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RoomInput is the body of a room creation or a partial edit. Pointers tell

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // BlockView is one entry of my block list.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CSPReport is one violation as a browser reports it, in the legacy

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // textLen checks the trimmed length of a text field in characters.

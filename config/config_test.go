@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin/config"
+	"meetpin.app/config"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")

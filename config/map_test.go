@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin/config"
+	"meetpin.app/config"
 )
 
 func TestTileSource(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin/config"
+	"meetpin.app/config"
 )
 
 func TestRateLimitValues(t *testing.T) {

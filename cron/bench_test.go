@@ -8,10 +8,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/cron"
-	"meetpin/postgres/postgrestest"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/cron"
+	"meetpin.app/postgres/postgrestest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // benchEngines runs fn on a fresh migrated store of each engine.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/cron"
+	"meetpin.app"
+	"meetpin.app/cron"
 )
 
 const day = 24 * time.Hour

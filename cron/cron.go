@@ -32,7 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Results counted by JobRuns, besides meetpin.JobResultOK and

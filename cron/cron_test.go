@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/cron"
+	"meetpin.app"
+	"meetpin.app/cron"
 )
 
 // base is a slot boundary of every interval the tests use.

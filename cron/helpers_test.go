@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/cron"
-	"meetpin/postgres"
-	"meetpin/postgres/postgrestest"
-	"meetpin/sqlite"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/cron"
+	"meetpin.app/postgres"
+	"meetpin.app/postgres/postgrestest"
+	"meetpin.app/sqlite"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // engines runs fn once per storage engine. open returns a new store on the

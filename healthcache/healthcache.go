@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Check caches the outcome of Probe.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/healthcache"
+	"meetpin.app"
+	"meetpin.app/healthcache"
 )
 
 // clock is a settable test clock.

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // SubscriberBuffer is how many events a subscriber may fall behind before

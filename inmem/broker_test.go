@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"meetpin"
-	"meetpin/inmem"
-	"meetpin/meetpintest"
+	"meetpin.app"
+	"meetpin.app/inmem"
+	"meetpin.app/meetpintest"
 )
 
 func TestBroker(t *testing.T) {

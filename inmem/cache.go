@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // entryOverhead is what an entry is charged on top of its key and value:

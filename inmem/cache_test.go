@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/inmem"
-	"meetpin/meetpintest"
+	"meetpin.app"
+	"meetpin.app/inmem"
+	"meetpin.app/meetpintest"
 )
 
 func TestCache(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // DefaultMaxKeys bounds the keys a Limiter holds when NewLimiter is given

@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
-	"meetpin/healthcache"
+	"meetpin.app"
+	"meetpin.app/healthcache"
 )
 
 // DefaultBaseURL is Kakao's API host.

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/kakao"
-	"meetpin/kakao/kakaotest"
+	"meetpin.app"
+	"meetpin.app/kakao"
+	"meetpin.app/kakao/kakaotest"
 )
 
 func client(f *kakaotest.Fake, key string) *kakao.Client {

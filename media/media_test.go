@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin/media"
+	"meetpin.app/media"
 )
 
 // picture is a w×h image with a gradient and a half-transparent corner.

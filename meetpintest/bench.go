@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // The map benchmarks (BenchmarkListRoomsBBox in the sqlite and postgres

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // BenchTelemetry measures the telemetry store on s, which must be empty:

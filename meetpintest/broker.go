@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RunBroker is the contract of meetpin.Broker: the inmem and redis packages

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RunCache is the contract of meetpin.Cache: the inmem and redis packages

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RunLimiter is the contract of meetpin.Limiter: the inmem and redis

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/migrate"
+	"meetpin.app"
+	"meetpin.app/migrate"
 )
 
 // RunMigrations is the rollback guard's contract: on a database that holds

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RunStore is the contract of meetpin.Store: the sqlite and postgres

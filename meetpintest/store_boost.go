@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 const day = 24 * time.Hour

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Map boxes used by the ListRooms tests.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 func testMaintenance(t *testing.T, open func(t *testing.T) meetpin.Store) {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 func testRequests(t *testing.T, open func(t *testing.T) meetpin.Store) {

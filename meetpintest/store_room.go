@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 func testRooms(t *testing.T, open func(t *testing.T) meetpin.Store) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 func testSessions(t *testing.T, open func(t *testing.T) meetpin.Store) {

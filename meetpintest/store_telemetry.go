@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 func testTelemetry(t *testing.T, open func(t *testing.T) meetpin.Store) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 func testUsers(t *testing.T, open func(t *testing.T) meetpin.Store) {

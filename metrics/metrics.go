@@ -21,8 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"meetpin"
-	"meetpin/buildinfo"
+	"meetpin.app"
+	"meetpin.app/buildinfo"
 )
 
 // namespace prefixes every meetpin metric.

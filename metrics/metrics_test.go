@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/metrics"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/metrics"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // statsCache is a meetpin.Cache that only reports figures: no cache

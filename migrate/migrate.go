@@ -13,7 +13,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Migrator runs one engine's migrations on one database.

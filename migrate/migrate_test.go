@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // TestOutOfOrderGap: a database that got a newer migration before an older

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 var reportStatuses = []string{meetpin.ReportPending, meetpin.ReportReviewed, meetpin.ReportResolved}

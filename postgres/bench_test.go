@@ -26,10 +26,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/postgres"
-	"meetpin/seed"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/postgres"
+	"meetpin.app/seed"
 )
 
 // benchData is the data set of this process.

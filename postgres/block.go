@@ -5,7 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateBlock records that b.BlockerID blocks b.BlockedID; blocking twice

@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // SQLSTATE codes that the data, not the program, is to blame for.

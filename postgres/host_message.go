@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateHostMessage inserts hm, unread. ENOTFOUND when the room or a user

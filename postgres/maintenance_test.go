@@ -7,10 +7,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/postgres"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/postgres"
+	"meetpin.app/postgres/postgrestest"
 )
 
 func TestWebhookEventCleanup(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateNotification inserts n, unread, and sets n.ID. Metadata that is

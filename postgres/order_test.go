@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app"
+	"meetpin.app/postgres/postgrestest"
 )
 
 // TestMessageOrder checks the promise stream replay rests on: message ids

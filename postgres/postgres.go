@@ -24,8 +24,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"meetpin"
-	"meetpin/migrate"
+	"meetpin.app"
+	"meetpin.app/migrate"
 )
 
 //go:embed migrations/*.sql

@@ -11,11 +11,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/migrate"
-	"meetpin/postgres"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/migrate"
+	"meetpin.app/postgres"
+	"meetpin.app/postgres/postgrestest"
 )
 
 func TestStore(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateRoom inserts r, as an active room when r.Status is empty.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin/postgres/postgrestest"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app/postgres/postgrestest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // TestSchemaMatchesSQLite checks that the PostgreSQL migrations build the

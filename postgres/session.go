@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateSession inserts s. ENOTFOUND when its user does not exist,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RecordCSPViolations implements meetpin.TelemetryStore: one upsert per

@@ -3,8 +3,8 @@ package postgres_test
 import (
 	"testing"
 
-	"meetpin/meetpintest"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app/meetpintest"
+	"meetpin.app/postgres/postgrestest"
 )
 
 func BenchmarkTelemetry(b *testing.B) { meetpintest.BenchTelemetry(b, postgrestest.New(b)) }

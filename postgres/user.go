@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateUser inserts the user and its profile in one transaction.

@@ -14,9 +14,9 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/redis"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/redis"
 )
 
 // testLog returns a logger that writes into the test's output.

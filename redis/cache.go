@@ -11,7 +11,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 const (

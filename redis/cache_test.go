@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/redis"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/redis"
 )
 
 // openCache returns a cache on a client of its own of the Redis server at

@@ -8,7 +8,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // HealthOptions tune a Health checker; the zero value is usable.

@@ -9,9 +9,9 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/redis"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/redis"
 )
 
 func keyCount(t *testing.T, h meetpin.ServiceHealth) int64 {

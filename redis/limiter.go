@@ -10,8 +10,8 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"meetpin"
-	"meetpin/inmem"
+	"meetpin.app"
+	"meetpin.app/inmem"
 )
 
 const (

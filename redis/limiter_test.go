@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/redis"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/redis"
 )
 
 func TestLimiter(t *testing.T) {

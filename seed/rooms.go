@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RoomWriter is what the generator needs of a store.

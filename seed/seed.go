@@ -10,8 +10,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // DemoPassword is the password of every demo account. It is printed in the

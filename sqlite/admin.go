@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 var reportStatuses = []string{meetpin.ReportPending, meetpin.ReportReviewed, meetpin.ReportResolved}

@@ -25,11 +25,11 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/seed"
-	"meetpin/sqlite"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/seed"
+	"meetpin.app/sqlite"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // benchData is the cached data set of this process.

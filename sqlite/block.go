@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateBlock implements meetpin.BlockStore.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // claimStripeEvent inserts the event id unless it is there already; false

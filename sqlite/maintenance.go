@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // ClearExpiredBoosts implements meetpin.MaintenanceStore.

@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 func TestWebhookEventCleanup(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 const matchColumns = `m.id, m.room_id, m.host_uid, m.guest_uid, m.created_at`

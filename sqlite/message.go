@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateMessage implements meetpin.MessageStore. SQLite has one writer, so

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateReport implements meetpin.ReportStore; the single writer makes the

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateRequest implements meetpin.RequestStore. A cancelled request is

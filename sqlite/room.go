@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 const insertRoom = `INSERT INTO rooms (id, host_uid, title, category, lat, lng, place_text, start_at,

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateSession implements meetpin.SessionStore.

@@ -23,8 +23,8 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"meetpin"
-	"meetpin/migrate"
+	"meetpin.app"
+	"meetpin.app/migrate"
 )
 
 //go:embed migrations/*.sql

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/migrate"
-	"meetpin/sqlite"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/migrate"
+	"meetpin.app/sqlite"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 func TestStore(t *testing.T) {

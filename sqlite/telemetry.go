@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // RecordCSPViolations implements meetpin.TelemetryStore: one upsert per

@@ -3,8 +3,8 @@ package sqlite_test
 import (
 	"testing"
 
-	"meetpin/meetpintest"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app/meetpintest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 func BenchmarkTelemetry(b *testing.B) { meetpintest.BenchTelemetry(b, sqlitetest.New(b)) }

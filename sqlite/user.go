@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // CreateUser implements meetpin.UserStore.

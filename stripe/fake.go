@@ -11,7 +11,7 @@ import (
 	stripego "github.com/stripe/stripe-go/v82"
 	"github.com/stripe/stripe-go/v82/webhook"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // SignPayload returns the Stripe-Signature header of payload signed with

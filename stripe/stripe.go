@@ -18,8 +18,8 @@ import (
 	stripego "github.com/stripe/stripe-go/v82"
 	"github.com/stripe/stripe-go/v82/webhook"
 
-	"meetpin"
-	"meetpin/healthcache"
+	"meetpin.app"
+	"meetpin.app/healthcache"
 )
 
 // Tolerance is how old a signed webhook may be.

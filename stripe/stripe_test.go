@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/stripe"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/stripe"
 )
 
 const secret = "whsec_test_0123456789abcdef"

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // authData is the data of a signup or login answer.

@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/media"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/media"
 )
 
 const avatarKind = "avatars"

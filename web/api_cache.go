@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // cachePatterns are the patterns POST /api/cache/clear accepts, with the

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/inmem"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/inmem"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 const cacheAdminToken = "admin-token-for-cache-tests"

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // createRoom creates a room as u and returns its id.

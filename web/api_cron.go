@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"meetpin"
-	"meetpin/cron"
+	"meetpin.app"
+	"meetpin.app/cron"
 )
 
 // cronRunView is the answer of POST /api/cron/{job}.

@@ -13,10 +13,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/cron"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/cron"
+	"meetpin.app/web"
 )
 
 const cronSecret = "cron-secret-0123456789abcdef"

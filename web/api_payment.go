@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // maxWebhookBody bounds a webhook delivery; Stripe's events are far smaller.

@@ -7,12 +7,12 @@ import (
 	"os"
 	"testing"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/postgres/postgrestest"
-	"meetpin/sqlite/sqlitetest"
-	"meetpin/stripe"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/postgres/postgrestest"
+	"meetpin.app/sqlite/sqlitetest"
+	"meetpin.app/stripe"
+	"meetpin.app/web"
 )
 
 // BenchmarkStripeWebhook measures one signed checkout.session.completed

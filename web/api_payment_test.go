@@ -16,11 +16,11 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/meetpintest"
-	"meetpin/stripe"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/stripe"
+	"meetpin.app/web"
 )
 
 const webhookSecret = "whsec_test_meetpin_0123456789"

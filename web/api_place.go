@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // Limits of the place endpoints, per signed-in user or, for anonymous

@@ -5,12 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/kakao"
-	"meetpin/kakao/kakaotest"
-	"meetpin/sqlite/sqlitetest"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/kakao"
+	"meetpin.app/kakao/kakaotest"
+	"meetpin.app/sqlite/sqlitetest"
+	"meetpin.app/web"
 )
 
 // placesServer is a server whose places come from the Kakao fake, with key.

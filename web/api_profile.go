@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"meetpin/app"
+	"meetpin.app/app"
 )
 
 // handleProfileGet: GET /api/profile → my profile.

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 func getProfile(t *testing.T, s *testServer, token string) meetpin.Profile {

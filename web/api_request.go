@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"meetpin/app"
+	"meetpin.app/app"
 )
 
 // handleRequestCreate: POST /api/requests {room_id, message?} → 201 {request}.

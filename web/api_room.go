@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"meetpin/app"
+	"meetpin.app/app"
 )
 
 // handleRoomList: GET /api/rooms?bbox=south,west,north,east&category=&page=&limit=.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // TestRoomJourney is the first user journey over HTTP, on each engine: A

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"meetpin/app"
+	"meetpin.app/app"
 )
 
 // handleBlockCreate: POST /api/block {blocked_uid}.

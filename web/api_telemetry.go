@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // maxTelemetryBody limits a CSP report or web-vitals beacon.

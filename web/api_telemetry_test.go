@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 const testAdminToken = "admin-token-for-telemetry-tests"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // fixture is the world of the authorization matrix: host A hosts room R

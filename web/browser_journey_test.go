@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // TestBrowserJourney is the whole first meeting, in two browser contexts,

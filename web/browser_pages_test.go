@@ -10,9 +10,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // TestBrowserForms: the login and signup pages show the API's errors

@@ -16,9 +16,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/seed"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/seed"
 )
 
 // The browser tests drive Debian's Chromium (MEETPIN_TEST_CHROMIUM) with

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin/meetpintest"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app/meetpintest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // The runbook's budgets per page, gzip-compressed.

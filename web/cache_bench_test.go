@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/inmem"
-	"meetpin/meetpintest"
-	"meetpin/redis"
-	"meetpin/seed"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/inmem"
+	"meetpin.app/meetpintest"
+	"meetpin.app/redis"
+	"meetpin.app/seed"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // BenchmarkRoomList measures GET /api/rooms over HTTP on SQLite holding

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin/config"
+	"meetpin.app/config"
 )
 
 func TestClientIP(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin/config"
+	"meetpin.app/config"
 )
 
 // cspReportPath receives violation reports (report-uri, and report-to

@@ -17,10 +17,10 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"meetpin/app"
-	"meetpin/config"
-	"meetpin/meetpintest"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app/app"
+	"meetpin.app/config"
+	"meetpin.app/meetpintest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // probePage breaks the policy on purpose. Under the page policy a browser

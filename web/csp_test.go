@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin/config"
+	"meetpin.app/config"
 )
 
 // TestCSPNonce: the nonce a handler gets from CSPNonce is the one in the

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // logBuffer collects a server's log output; safe for concurrent use.

@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"meetpin"
-	"meetpin/buildinfo"
-	"meetpin/metrics"
+	"meetpin.app"
+	"meetpin.app/buildinfo"
+	"meetpin.app/metrics"
 )
 
 // dbPingTimeout bounds the database ping and the checkers of /api/health,

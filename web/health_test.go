@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/meetpintest"
-	"meetpin/redis"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/redis"
+	"meetpin.app/web"
 )
 
 const (

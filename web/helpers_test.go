@@ -13,13 +13,13 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/config"
-	"meetpin/inmem"
-	"meetpin/postgres/postgrestest"
-	"meetpin/sqlite/sqlitetest"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/config"
+	"meetpin.app/inmem"
+	"meetpin.app/postgres/postgrestest"
+	"meetpin.app/sqlite/sqlitetest"
+	"meetpin.app/web"
 )
 
 // engines runs fn once per storage engine: SQLite always, PostgreSQL when

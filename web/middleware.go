@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 type ctxKey int

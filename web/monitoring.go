@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"time"
 
-	"meetpin"
-	"meetpin/buildinfo"
-	"meetpin/metrics"
+	"meetpin.app"
+	"meetpin.app/buildinfo"
+	"meetpin.app/metrics"
 )
 
 // monitoring is the body of GET /api/monitoring.

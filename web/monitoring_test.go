@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/metrics"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/metrics"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // monitoringBody is the data of GET /api/monitoring.

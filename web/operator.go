@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // bearerToken returns the request's bearer token, or "".

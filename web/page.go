@@ -14,8 +14,8 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Seoul on machines without a zoneinfo database
 
-	"meetpin"
-	"meetpin/locale"
+	"meetpin.app"
+	"meetpin.app/locale"
 )
 
 // templateFS holds the page templates: layout.html, partials/ and pages/.

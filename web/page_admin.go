@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin/app"
-	"meetpin/locale"
+	"meetpin.app/app"
+	"meetpin.app/locale"
 )
 
 type adminPage struct {

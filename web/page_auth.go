@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // safeNext returns a local path to go to after signing in: only paths on

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"slices"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 type chatPage struct {

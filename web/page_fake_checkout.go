@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // FakeCheckout is the development stand-in for Stripe's hosted payment

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // page is a fetched HTML page.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // Gangnam station: where the map opens when the user's position is unknown.

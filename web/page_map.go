@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // mapSettings is what a page with a map needs: where tiles come from, and

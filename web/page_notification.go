@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 type notificationsPage struct {

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 type profilePage struct {

@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 type minePage struct {

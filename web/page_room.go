@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // roomFormPage is the data of the room form (new and edit).

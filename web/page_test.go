@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"meetpin"
-	"meetpin/locale"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/locale"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // TestPages is the pages' authorization and content matrix, on each engine:

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"meetpin/buildinfo"
+	"meetpin.app/buildinfo"
 )
 
 func probeJSON(w http.ResponseWriter, status int, v any) {

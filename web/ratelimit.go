@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"meetpin"
-	"meetpin/config"
+	"meetpin.app"
+	"meetpin.app/config"
 )
 
 // Rate-limit classes. Every /api/ request but the probes belongs to api;

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/inmem"
-	"meetpin/sqlite/sqlitetest"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/inmem"
+	"meetpin.app/sqlite/sqlitetest"
+	"meetpin.app/web"
 )
 
 // newLimitedServer is newServer with rate limits on (an in-process

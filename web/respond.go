@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"strings"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // envelope is the JSON shape of every API answer.

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // routes is the whole HTTP surface on one screen.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin"
+	"meetpin.app"
 )
 
 // parseCSP splits a policy into directive → sources.

@@ -14,12 +14,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/config"
-	"meetpin/cron"
-	"meetpin/inmem"
-	"meetpin/metrics"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/config"
+	"meetpin.app/cron"
+	"meetpin.app/inmem"
+	"meetpin.app/metrics"
 )
 
 // SchemaChecker reports whether the database schema is current.

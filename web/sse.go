@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 // sseEvent is one Server-Sent Event. IDs are database ids, increasing per

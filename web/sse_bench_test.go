@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/app"
-	"meetpin/sqlite/sqlitetest"
+	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 // BenchmarkChatDelivery measures message posting and SSE delivery with many

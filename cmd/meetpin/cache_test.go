@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/meetpintest"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/postgres/postgrestest"
 )
 
 const testAdminToken = "cache-test-admin-token"

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"meetpin"
-	"meetpin/cron"
-	"meetpin/postgres"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app"
+	"meetpin.app/cron"
+	"meetpin.app/postgres"
+	"meetpin.app/postgres/postgrestest"
 )
 
 const testCronSecret = "cron-secret-0123456789abcdef"

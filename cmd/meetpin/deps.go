@@ -7,10 +7,10 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"meetpin"
-	"meetpin/config"
-	"meetpin/inmem"
-	"meetpin/redis"
+	"meetpin.app"
+	"meetpin.app/config"
+	"meetpin.app/inmem"
+	"meetpin.app/redis"
 )
 
 // deps are the shared-state services: in-process by default, on Redis when

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"meetpin/meetpintest"
+	"meetpin.app/meetpintest"
 )
 
 // getBody GETs base+path with an optional bearer token.

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"syscall"
 
-	"meetpin/config"
+	"meetpin.app/config"
 )
 
 func main() {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"meetpin/postgres/postgrestest"
+	"meetpin.app/postgres/postgrestest"
 )
 
 // runCmd runs the CLI in-process with the given environment.

@@ -3,11 +3,11 @@ package main
 import (
 	"log/slog"
 
-	"meetpin"
-	"meetpin/config"
-	"meetpin/kakao"
-	"meetpin/stripe"
-	"meetpin/web"
+	"meetpin.app"
+	"meetpin.app/config"
+	"meetpin.app/kakao"
+	"meetpin.app/stripe"
+	"meetpin.app/web"
 )
 
 // outside are the outside services of issue 7: Stripe for paid boosts and

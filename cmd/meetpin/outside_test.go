@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"meetpin/kakao/kakaotest"
-	"meetpin/meetpintest"
-	"meetpin/stripe"
+	"meetpin.app/kakao/kakaotest"
+	"meetpin.app/meetpintest"
+	"meetpin.app/stripe"
 )
 
 // signupAndRoom signs a host up on a replica and opens a room in Gangnam.

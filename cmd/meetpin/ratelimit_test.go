@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"meetpin/meetpintest"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app/meetpintest"
+	"meetpin.app/postgres/postgrestest"
 )
 
 // answer is a replica's reply with what the rate-limit tests look at.

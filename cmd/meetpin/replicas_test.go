@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"meetpin/meetpintest"
-	"meetpin/postgres/postgrestest"
+	"meetpin.app/meetpintest"
+	"meetpin.app/postgres/postgrestest"
 )
 
 // replica is one `meetpin serve` process (in-process here) of a deployment.

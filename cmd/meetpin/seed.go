@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"meetpin/app"
-	"meetpin/seed"
+	"meetpin.app/app"
+	"meetpin.app/seed"
 )
 
 func cmdSeed(ctx context.Context, e env, args []string) error {

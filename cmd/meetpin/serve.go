@@ -11,11 +11,11 @@ import (
 	"sync"
 	"time"
 
-	"meetpin/app"
-	"meetpin/buildinfo"
-	"meetpin/cron"
-	"meetpin/seed"
-	"meetpin/web"
+	"meetpin.app/app"
+	"meetpin.app/buildinfo"
+	"meetpin.app/cron"
+	"meetpin.app/seed"
+	"meetpin.app/web"
 )
 
 func cmdServe(ctx context.Context, e env, args []string) error {

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"os"
 
-	"meetpin"
-	"meetpin/config"
-	"meetpin/migrate"
-	"meetpin/postgres"
-	"meetpin/sqlite"
+	"meetpin.app"
+	"meetpin.app/config"
+	"meetpin.app/migrate"
+	"meetpin.app/postgres"
+	"meetpin.app/sqlite"
 )
 
 // loadConfig reads the configuration; every bad variable is one line.

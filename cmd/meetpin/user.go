@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strings"
 
-	"meetpin"
-	"meetpin/app"
+	"meetpin.app"
+	"meetpin.app/app"
 )
 
 func cmdUser(ctx context.Context, e env, args []string) error {

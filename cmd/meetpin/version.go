@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"meetpin/buildinfo"
+	"meetpin.app/buildinfo"
 )
 
 func cmdVersion(ctx context.Context, e env, args []string) error {

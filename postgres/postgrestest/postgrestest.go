@@ -14,8 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"meetpin/meetpintest"
-	"meetpin/postgres"
+	"meetpin.app/meetpintest"
+	"meetpin.app/postgres"
 )
 
 // timeout bounds each administrative step (create, migrate, drop).

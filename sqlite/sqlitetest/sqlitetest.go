@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"meetpin/sqlite"
+	"meetpin.app/sqlite"
 )
 
 // New opens a migrated database in a temporary directory, closed when the

@@ -29,7 +29,7 @@ type reqInfo struct {
 	id      string
 	pattern string
 	userID  string
-	code    string
+	code    meetpin.Code
 	token   string // the session token used, for logout
 	bearer  bool
 	stream  bool // an event stream: its duration is no response time
@@ -44,7 +44,7 @@ func infoOf(r *http.Request) *reqInfo {
 
 func requestIDOf(r *http.Request) string { return infoOf(r).id }
 
-func setErrorCode(r *http.Request, code string) { infoOf(r).code = code }
+func setErrorCode(r *http.Request, code meetpin.Code) { infoOf(r).code = code }
 
 // userOf returns the signed-in user, or nil.
 func userOf(r *http.Request) *meetpin.User {
@@ -124,7 +124,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 				slog.Int("bytes", sw.size),
 				slog.Float64("duration_ms", float64(dur.Microseconds())/1000),
 				slog.String("user_id", info.userID),
-				slog.String("code", info.code),
+				slog.String("code", string(info.code)),
 			)
 		}()
 		next.ServeHTTP(sw, r)

@@ -17,8 +17,8 @@ import (
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // jsonNameExceptions are the JSON names that keep another casing: the
-// camelCase names clients already read (web/static/js, operators'
-// dashboards, stored notification data), and formats that others define.
+// camelCase names API clients, operators' dashboards and stored
+// notification rows already use, and formats that others define.
 // The list only shrinks: a new name follows snakeCase.
 var jsonNameExceptions = map[string]string{
 	// Operator surface: /api/health, /api/status, /api/monitoring, /api/cache/stats.
@@ -28,7 +28,7 @@ var jsonNameExceptions = map[string]string{
 	"avgMs": "legacy", "p50Ms": "legacy", "p95Ms": "legacy", "p99Ms": "legacy", "windowMinutes": "legacy",
 	"openStreams": "legacy", "rateLimitRejections": "legacy", "cronRuns": "legacy", "hitRate": "legacy",
 	"keyCount": "legacy", "avgResponseTime": "legacy", "requestCount": "legacy", "lastHour": "legacy",
-	// Profile stats and room list paging (web/static/js reads them).
+	// Profile stats and room list paging.
 	"hostedRooms": "legacy", "joinedRooms": "legacy", "completedMatches": "legacy", "totalMessages": "legacy",
 	"memberSince": "legacy", "totalPages": "legacy", "hasNext": "legacy", "hasPrev": "legacy",
 	// Host-message input and the data of stored notifications.

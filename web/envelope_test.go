@@ -334,7 +334,7 @@ func TestRequestID(t *testing.T) {
 		if rec := find("me-1"); rec["user_id"] != signed.User.ID || rec["route"] != "GET /api/auth/me" || rec["level"] != "INFO" {
 			t.Errorf("signed-in log line: %v (user %s)", rec, signed.User.ID)
 		}
-		if rec := find("probe-404"); rec["code"] != meetpin.ENOTFOUND || rec["level"] != "INFO" {
+		if rec := find("probe-404"); rec["code"] != string(meetpin.ENOTFOUND) || rec["level"] != "INFO" {
 			t.Errorf("404 log line: %v", rec)
 		}
 		for got := range generated {

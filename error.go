@@ -12,38 +12,52 @@ import (
 	"strings"
 )
 
-// Error codes. They are the machine-readable part of every failure and the
+// Code is an error code: the machine-readable part of every failure and the
 // `code` field of the JSON error envelope. The web layer owns the single
-// code → HTTP status table.
+// code → HTTP status table; the README lists every code for clients. A test
+// in each place proves it covers AllCodes.
+type Code string
+
+// Error codes. A new one goes into AllCodes, the web layer's status table
+// and the README's list.
 const (
-	EVALIDATION         = "VALIDATION_ERROR"
-	EINVALIDJSON        = "INVALID_JSON"
-	EUNAUTHORIZED       = "UNAUTHORIZED"
-	EFORBIDDEN          = "FORBIDDEN"
-	ENOTFOUND           = "NOT_FOUND"
-	EMETHODNOTALLOWED   = "METHOD_NOT_ALLOWED"
-	ECONFLICT           = "CONFLICT"
-	EPAYLOADTOOLARGE    = "PAYLOAD_TOO_LARGE"
-	EUNSUPPORTEDMEDIA   = "UNSUPPORTED_MEDIA_TYPE"
-	ERATELIMIT          = "RATE_LIMIT_EXCEEDED"
-	EINTERNAL           = "INTERNAL_ERROR"
-	EUNAVAILABLE        = "SERVICE_UNAVAILABLE"
-	EROOMHASPARTICIPANT = "ROOM_HAS_PARTICIPANTS"
-	EROOMFULL           = "ROOM_FULL"
-	EOWNROOM            = "OWN_ROOM"
-	EREQUESTCLOSED      = "REQUEST_CLOSED"
-	EBLOCKED            = "BLOCKED"
+	EVALIDATION         Code = "VALIDATION_ERROR"
+	EINVALIDJSON        Code = "INVALID_JSON"
+	EUNAUTHORIZED       Code = "UNAUTHORIZED"
+	EFORBIDDEN          Code = "FORBIDDEN"
+	ENOTFOUND           Code = "NOT_FOUND"
+	EMETHODNOTALLOWED   Code = "METHOD_NOT_ALLOWED"
+	ECONFLICT           Code = "CONFLICT"
+	EPAYLOADTOOLARGE    Code = "PAYLOAD_TOO_LARGE"
+	EUNSUPPORTEDMEDIA   Code = "UNSUPPORTED_MEDIA_TYPE"
+	ERATELIMIT          Code = "RATE_LIMIT_EXCEEDED"
+	EINTERNAL           Code = "INTERNAL_ERROR"
+	EUNAVAILABLE        Code = "SERVICE_UNAVAILABLE"
+	EROOMHASPARTICIPANT Code = "ROOM_HAS_PARTICIPANTS"
+	EROOMFULL           Code = "ROOM_FULL"
+	EOWNROOM            Code = "OWN_ROOM"
+	EREQUESTCLOSED      Code = "REQUEST_CLOSED"
+	EBLOCKED            Code = "BLOCKED"
 
 	// Outside services (issue 7).
-	EPAYMENTSDISABLED  = "PAYMENTS_DISABLED"  // no payment provider is configured
-	EPLACESUNAVAILABLE = "PLACES_UNAVAILABLE" // the place search provider is missing or failing
+	EPAYMENTSDISABLED  Code = "PAYMENTS_DISABLED"  // no payment provider is configured
+	EPLACESUNAVAILABLE Code = "PLACES_UNAVAILABLE" // the place search provider is missing or failing
 )
+
+// AllCodes returns every error code, in the order they are declared.
+func AllCodes() []Code {
+	return []Code{
+		EVALIDATION, EINVALIDJSON, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EMETHODNOTALLOWED, ECONFLICT,
+		EPAYLOADTOOLARGE, EUNSUPPORTEDMEDIA, ERATELIMIT, EINTERNAL, EUNAVAILABLE, EROOMHASPARTICIPANT,
+		EROOMFULL, EOWNROOM, EREQUESTCLOSED, EBLOCKED, EPAYMENTSDISABLED, EPLACESUNAVAILABLE,
+	}
+}
 
 // Error is a domain error: a code from the list above, a message that is
 // safe to show to the client, and for validation failures the problem of
 // each bad field.
 type Error struct {
-	Code    string
+	Code    Code
 	Message string
 	Fields  map[string]string
 }
@@ -53,13 +67,13 @@ func (e *Error) Error() string {
 }
 
 // Errorf returns a domain error with the given code and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
+func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // ErrorCode returns the code of a domain error inside err, EINTERNAL for any
 // other non-nil error, and "" for nil.
-func ErrorCode(err error) string {
+func ErrorCode(err error) Code {
 	var e *Error
 	if err == nil {
 		return ""

@@ -55,7 +55,7 @@ func short() string { return strings.ReplaceAll(uuid.NewString(), "-", "")[:12] 
 
 // assertCode fails the test now unless err carries the domain error code
 // (code "" means no error).
-func assertCode(t *testing.T, err error, code string) {
+func assertCode(t *testing.T, err error, code meetpin.Code) {
 	t.Helper()
 	if got := meetpin.ErrorCode(err); got != code {
 		if code == "" {
@@ -296,8 +296,8 @@ func together(n int, fn func(i int) error) []error {
 }
 
 // countCodes counts the error codes of errs ("" for success).
-func countCodes(errs []error) map[string]int {
-	out := map[string]int{}
+func countCodes(errs []error) map[meetpin.Code]int {
+	out := map[meetpin.Code]int{}
 	for _, err := range errs {
 		out[meetpin.ErrorCode(err)]++
 	}

@@ -156,7 +156,7 @@ func testHostMessages(t *testing.T, open func(t *testing.T) meetpin.Store) {
 		for _, tc := range []struct {
 			name string
 			hm   *meetpin.HostMessage
-			code string
+			code meetpin.Code
 		}{
 			{"sender is receiver", newHostMessage(room, host, host, "me to me", now()), meetpin.EVALIDATION},
 			{"empty text", newHostMessage(room, host, user, "", now()), meetpin.EVALIDATION},

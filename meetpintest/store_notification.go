@@ -79,7 +79,7 @@ func testNotifications(t *testing.T, open func(t *testing.T) meetpin.Store) {
 		for _, tc := range []struct {
 			name string
 			mod  func(*meetpin.Notification)
-			code string
+			code meetpin.Code
 		}{
 			{"unknown type", func(n *meetpin.Notification) { n.Type = "spam" }, meetpin.EVALIDATION},
 			{"empty type", func(n *meetpin.Notification) { n.Type = "" }, meetpin.EVALIDATION},

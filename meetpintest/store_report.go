@@ -114,7 +114,7 @@ func testReports(t *testing.T, open func(t *testing.T) meetpin.Store) {
 		for _, tc := range []struct {
 			name string
 			r    *meetpin.Report
-			code string
+			code meetpin.Code
 		}{
 			{"self-report", newReport(reporter, reporter, nil, now()), meetpin.EVALIDATION},
 			{"empty reason", withReason(newReport(reporter, target, nil, now()), ""), meetpin.EVALIDATION},

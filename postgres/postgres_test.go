@@ -122,9 +122,11 @@ func TestErrorMapping(t *testing.T) {
 	dup := mustUser(t, db)
 	dupNick := &meetpin.User{ID: uuid.NewString(), Email: "fresh@example.com", PasswordHash: "x", Role: meetpin.RoleUser}
 	for _, tc := range []struct {
-		name, code, message string
-		field               string
-		err                 error
+		name    string
+		code    meetpin.Code
+		message string
+		field   string
+		err     error
 	}{
 		{"MaxPeopleHuge", meetpin.EVALIDATION, "", "", db.CreateRoom(ctx, withRoom(host, func(r *meetpin.Room) { r.MaxPeople = 1 << 40 }))},
 		{"FeeHuge", meetpin.EVALIDATION, "", "", db.CreateRoom(ctx, withRoom(host, func(r *meetpin.Room) { r.Fee = math.MinInt64 }))},
@@ -216,7 +218,7 @@ func TestCreateRooms(t *testing.T) {
 		t.Fatalf("RoomsByHost = %d rooms, %v; want 3", len(rooms), err)
 	}
 	for name, tc := range map[string]struct {
-		code  string
+		code  meetpin.Code
 		rooms []*meetpin.Room
 	}{
 		"BadTitle":    {meetpin.EVALIDATION, []*meetpin.Room{room(host), withRoom(host, func(r *meetpin.Room) { r.Title = "" })}},

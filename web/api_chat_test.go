@@ -153,7 +153,7 @@ func TestAcceptCapacityHTTP(t *testing.T) {
 		}
 		var wg sync.WaitGroup
 		start := make(chan struct{})
-		codes := make([]string, len(reqs))
+		codes := make([]meetpin.Code, len(reqs))
 		statuses := make([]int, len(reqs))
 		for i, id := range reqs {
 			wg.Go(func() {

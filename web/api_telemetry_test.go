@@ -128,7 +128,7 @@ func TestCSPReports(t *testing.T) {
 		for _, c := range []struct {
 			name, contentType, body string
 			status                  int
-			code                    string
+			code                    meetpin.Code
 		}{
 			{"application/json", "application/json", legacyReport, 415, meetpin.EUNSUPPORTEDMEDIA},
 			{"text/plain", "text/plain", legacyReport, 415, meetpin.EUNSUPPORTEDMEDIA},
@@ -224,7 +224,8 @@ func TestWebVitalsValidation(t *testing.T) {
 		cases := []struct {
 			name, contentType, body string
 			status                  int
-			code, field             string
+			code                    meetpin.Code
+			field                   string
 		}{
 			{"bad name", "application/json", sample("TTI", 100, "/"), 400, meetpin.EVALIDATION, "name"},
 			{"lower-case name", "application/json", sample("lcp", 100, "/"), 400, meetpin.EVALIDATION, "name"},

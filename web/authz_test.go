@@ -44,7 +44,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	type try struct {
 		who    string // anon, stranger, guest, host
 		status int
-		code   string
+		code   meetpin.Code
 	}
 	rows := []struct {
 		method, path string

@@ -83,7 +83,7 @@ func (s *testServer) request(method, path, contentType string, body io.Reader, h
 
 // wantError checks the shape every error answer has: JSON, and exactly
 // {"ok":false,"code":…,"message":…} (plus "fields" for validation).
-func (r *reply) wantError(t testing.TB, status int, code string) *reply {
+func (r *reply) wantError(t testing.TB, status int, code meetpin.Code) *reply {
 	t.Helper()
 	r.want(t, status, code)
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
@@ -124,7 +124,8 @@ func TestBadBodies(t *testing.T) {
 		cases := []struct {
 			name, contentType, body string
 			status                  int
-			code, field             string
+			code                    meetpin.Code
+			field                   string
 		}{
 			{"malformed", "application/json", `{"email":`, 400, meetpin.EINVALIDJSON, ""},
 			{"not JSON at all", "application/json", `email=a@b.co`, 400, meetpin.EINVALIDJSON, ""},
@@ -333,7 +334,7 @@ func TestRequestID(t *testing.T) {
 		if rec := find("me-1"); rec["user_id"] != signed.User.ID || rec["route"] != "GET /api/auth/me" || rec["level"] != "INFO" {
 			t.Errorf("signed-in log line: %v (user %s)", rec, signed.User.ID)
 		}
-		if rec := find("probe-404"); rec["code"] != meetpin.ENOTFOUND || rec["level"] != "INFO" {
+		if rec := find("probe-404"); rec["code"] != string(meetpin.ENOTFOUND) || rec["level"] != "INFO" {
 			t.Errorf("404 log line: %v", rec)
 		}
 		for got := range generated {

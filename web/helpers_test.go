@@ -119,7 +119,7 @@ type reply struct {
 	Status  int
 	Header  http.Header
 	OK      bool            `json:"ok"`
-	Code    string          `json:"code"`
+	Code    meetpin.Code    `json:"code"`
 	Message string          `json:"message"`
 	Data    json.RawMessage `json:"data"`
 	Raw     string
@@ -177,7 +177,7 @@ func (s *testServer) do(req *http.Request) *reply {
 }
 
 // want fails unless the reply has the status (and, for errors, the code).
-func (r *reply) want(t testing.TB, status int, code string) *reply {
+func (r *reply) want(t testing.TB, status int, code meetpin.Code) *reply {
 	t.Helper()
 	if r.Status != status || r.Code != code {
 		t.Fatalf("got %d %q (%s), want %d %q", r.Status, r.Code, r.Raw, status, code)

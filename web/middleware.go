@@ -29,7 +29,7 @@ type reqInfo struct {
 	id      string
 	pattern string
 	userID  string
-	code    string
+	code    meetpin.Code
 	token   string // the session token used, for logout
 	bearer  bool
 	stream  bool // an event stream: its duration is no response time
@@ -44,7 +44,7 @@ func infoOf(r *http.Request) *reqInfo {
 
 func requestIDOf(r *http.Request) string { return infoOf(r).id }
 
-func setErrorCode(r *http.Request, code string) { infoOf(r).code = code }
+func setErrorCode(r *http.Request, code meetpin.Code) { infoOf(r).code = code }
 
 // userOf returns the signed-in user, or nil.
 func userOf(r *http.Request) *meetpin.User {
@@ -124,7 +124,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 				slog.Int("bytes", sw.size),
 				slog.Float64("duration_ms", float64(dur.Microseconds())/1000),
 				slog.String("user_id", info.userID),
-				slog.String("code", info.code),
+				slog.String("code", string(info.code)),
 			)
 		}()
 		next.ServeHTTP(sw, r)
@@ -185,47 +185,6 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // sessionCookie is the name of the session cookie.
 const sessionCookie = "meetpin_session"
 
-// authenticate loads the user of a bearer token or session cookie. A request
-// without a valid one goes on anonymously; routes that need a user say so.
-// Cookie-authenticated writes must come from our own origin (CSRF); bearer
-// requests are not affected, since a browser never adds that header by itself.
-func (s *Server) authenticate(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := infoOf(r)
-		token, bearer := "", false
-		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-			token, bearer = strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), true
-		} else if c, err := r.Cookie(sessionCookie); err == nil {
-			token = c.Value
-		}
-		if !bearer {
-			if err := s.csrf.Check(r); err != nil {
-				s.writeError(w, r, meetpin.Errorf(meetpin.EFORBIDDEN, "cross-origin request refused"))
-				return
-			}
-		}
-		if token != "" && !s.isOperatorToken(r.URL.Path) {
-			u, renewed, err := s.app.Authenticate(r.Context(), token)
-			switch {
-			case err == nil:
-				info.userID, info.token, info.bearer = u.ID, token, bearer
-				r = r.WithContext(context.WithValue(r.Context(), userKey, u))
-				if renewed && !bearer {
-					s.setSessionCookie(w, token)
-				}
-			case meetpin.ErrorCode(err) == meetpin.EUNAUTHORIZED:
-				if !bearer {
-					s.clearSessionCookie(w)
-				}
-			default:
-				s.writeError(w, r, err)
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // apiCatchAll is the pattern of the JSON 404 for unknown /api/ paths.
 const apiCatchAll = "/api/"
 
@@ -246,19 +205,6 @@ func apiAllow(mux *http.ServeMux, r *http.Request) string {
 	return strings.Join(allow, ", ")
 }
 
-// isOperatorToken reports whether the path takes an operator secret
-// (ADMIN_TOKEN, CRON_SECRET) as its bearer token rather than a session.
-// The telemetry paths are among them: their POSTs are anonymous browser
-// beacons, which need no session lookup, and their GETs are operator reads.
-func (s *Server) isOperatorToken(path string) bool {
-	for _, p := range []string{"/api/monitoring", "/api/cache/", "/api/cron", "/metrics", cspReportPath, "/api/telemetry/"} {
-		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", MaxAge: int(s.cfg.SessionTTL.Seconds()),
@@ -270,47 +216,3 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Production()})
 }
-
-// requireUser answers 401 unless the request is signed in.
-func requireUser(s *Server, h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if userOf(r) == nil {
-			s.writeError(w, r, meetpin.Errorf(meetpin.EUNAUTHORIZED, "sign in first"))
-			return
-		}
-		h(w, r)
-	}
-}
-
-// apiFallback turns the router's own plain-text 404 and 405 answers on /api/
-// paths into JSON envelopes. Our handlers set Content-Type before writing,
-// so only the router's answers are rewritten.
-type apiFallback struct {
-	http.ResponseWriter
-	s        *Server
-	r        *http.Request
-	replaced bool
-}
-
-func (w *apiFallback) WriteHeader(code int) {
-	if (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) &&
-		!strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") && !w.replaced {
-		w.replaced = true
-		if code == http.StatusNotFound {
-			w.s.writeError(w.ResponseWriter, w.r, meetpin.Errorf(meetpin.ENOTFOUND, "no such API route: %s", w.r.URL.Path))
-		} else {
-			w.s.writeError(w.ResponseWriter, w.r, meetpin.Errorf(meetpin.EMETHODNOTALLOWED, "method %s is not allowed here (allowed: %s)", w.r.Method, w.Header().Get("Allow")))
-		}
-		return
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *apiFallback) Write(b []byte) (int, error) {
-	if w.replaced {
-		return len(b), nil
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *apiFallback) Unwrap() http.ResponseWriter { return w.ResponseWriter }

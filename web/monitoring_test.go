@@ -76,7 +76,7 @@ func TestMonitoringNeedsTheAdminToken(t *testing.T) {
 					req.Header.Set("Authorization", c.header)
 				}
 				r := c.s.with(t).do(req)
-				code := ""
+				var code meetpin.Code
 				if c.want == 401 {
 					code = meetpin.EUNAUTHORIZED
 				}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -14,10 +13,8 @@ import (
 	"meetpin.app/config"
 )
 
-// Rate-limit classes. Every /api/ request but the probes belongs to api;
-// some routes belong to one more class (routeClasses). A request counts
-// against every class it belongs to, and is refused when any of them is
-// exhausted.
+// Rate-limit classes. Each route declares in routes.go which of them it
+// counts against (its limit); every limited route counts against api.
 const (
 	classAPI      = "api"      // per client IP
 	classAuth     = "auth"     // per client IP
@@ -25,23 +22,6 @@ const (
 	classMessages = "messages" // per user
 	classUploads  = "uploads"  // per user
 )
-
-// routeClasses maps route patterns of routes.go to their second class.
-// TestRateLimitRoutes checks that each pattern is a registered route.
-var routeClasses = map[string]string{
-	"POST /api/auth/signup":           classAuth,
-	"POST /api/auth/login":            classAuth,
-	"POST /api/rooms":                 classRooms,
-	"POST /api/matches/{id}/messages": classMessages,
-	"POST /api/host-messages":         classMessages,
-	"POST /api/profile/avatar":        classUploads,
-}
-
-// probePaths are never limited: an orchestrator must always reach them.
-var probePaths = map[string]bool{
-	"/api/livez": true, "/api/healthz": true, "/api/readyz": true,
-	"/api/ready": true, "/api/health": true, "/api/status": true,
-}
 
 // limitClass is one class and its configured rate.
 type limitClass struct {
@@ -97,83 +77,72 @@ func (s *Server) Rejections() map[string]int64 {
 // limitFailLogEvery is the most often a failing limiter is logged.
 const limitFailLogEvery = time.Minute
 
-// rateLimit applies the classes to /api/ requests. It runs after
-// authenticate, so the per-user classes know the user; an anonymous request
-// is not counted in them (those routes answer 401 anyway). Every limited
-// response carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset
-// (seconds) of the class closest to its limit; a refusal is 429
-// RATE_LIMIT_EXCEEDED with Retry-After. A limiter that fails lets the
-// request in (the redis limiter already falls back to local limits, so this
-// is the last resort), logged at most once a minute. The client IP never
-// reaches the logs.
-func (s *Server) rateLimit(next http.Handler) http.Handler {
-	l := s.limits
-	if l.limiter == nil {
-		return next
+// limitResult is the answer of the classes counted so far for a request:
+// the one its headers show.
+type limitResult struct {
+	shown meetpin.RateResult
+	class string
+}
+
+// setHeaders writes RateLimit-Limit, -Remaining and -Reset (seconds) of
+// the shown class, if any class counted the request.
+func (lr *limitResult) setHeaders(w http.ResponseWriter) {
+	if lr.class == "" {
+		return
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") || probePaths[r.URL.Path] {
-			next.ServeHTTP(w, r)
-			return
+	h := w.Header()
+	h.Set("RateLimit-Limit", strconv.Itoa(lr.shown.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(lr.shown.Remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(seconds(lr.shown.Reset)))
+}
+
+// limitRequest counts r against its route's per-IP classes (perUser false:
+// before the session is read) or per-user classes (perUser true: after),
+// adding to lr. It answers 429 RATE_LIMIT_EXCEEDED with Retry-After and the
+// headers, and returns false, when a class refuses. An anonymous request is
+// not counted in the per-user classes (those routes answer 401 anyway). The
+// headers show the class closest to its limit. A limiter that fails lets
+// the request in (the redis limiter already falls back to local limits, so
+// this is the last resort), logged at most once a minute. The client IP
+// never reaches the logs.
+func (s *Server) limitRequest(w http.ResponseWriter, r *http.Request, classes []string, perUser bool, lr *limitResult) bool {
+	l := s.limits
+	for _, c := range classes {
+		lc := l.classes[c]
+		if lc.perUser != perUser || lc.rate.Limit <= 0 {
+			continue
 		}
-		classes := []string{classAPI}
-		_, pattern := s.mux.Handler(r)
-		infoOf(r).pattern = pattern // a refused request is still counted under its route
-		if routeClasses[pattern] != "" {
-			classes = append(classes, routeClasses[pattern])
-		}
-		var (
-			shown      meetpin.RateResult
-			shownClass string
-			ipKey      string
-		)
-		for _, c := range classes {
-			lc := l.classes[c]
-			if lc.rate.Limit <= 0 {
+		var key string
+		if lc.perUser {
+			u := userOf(r)
+			if u == nil {
 				continue
 			}
-			var key string
-			if lc.perUser {
-				u := userOf(r)
-				if u == nil {
-					continue
-				}
-				key = c + ":user:" + u.ID
-			} else {
-				if ipKey == "" {
-					ipKey = clientKey(s.clientIP(r))
-				}
-				key = c + ":ip:" + ipKey
-			}
-			res, err := l.limiter.Allow(r.Context(), key, lc.rate.Limit, lc.rate.Window)
-			if err != nil {
-				l.failed(s.log, err)
-				continue
-			}
-			// Show the refusal with the longest wait, else the class with
-			// the fewest places left.
-			if shownClass == "" || (!res.Allowed && (shown.Allowed || res.Reset > shown.Reset)) ||
-				(res.Allowed && shown.Allowed && res.Remaining <= shown.Remaining) {
-				shown, shownClass = res, c
-			}
+			key = c + ":user:" + u.ID
+		} else {
+			key = c + ":ip:" + clientKey(s.clientIP(r))
 		}
-		if shownClass == "" {
-			next.ServeHTTP(w, r)
-			return
+		res, err := l.limiter.Allow(r.Context(), key, lc.rate.Limit, lc.rate.Window)
+		if err != nil {
+			l.failed(s.log, err)
+			continue
 		}
-		h := w.Header()
-		h.Set("RateLimit-Limit", strconv.Itoa(shown.Limit))
-		h.Set("RateLimit-Remaining", strconv.Itoa(shown.Remaining))
-		h.Set("RateLimit-Reset", strconv.Itoa(seconds(shown.Reset)))
-		if shown.Allowed {
-			next.ServeHTTP(w, r)
-			return
+		// Show the refusal with the longest wait, else the class with
+		// the fewest places left.
+		if lr.class == "" || (!res.Allowed && (lr.shown.Allowed || res.Reset > lr.shown.Reset)) ||
+			(res.Allowed && lr.shown.Allowed && res.Remaining <= lr.shown.Remaining) {
+			lr.shown, lr.class = res, c
 		}
-		l.rejected[shownClass].Add(1)
-		wait := max(seconds(shown.Reset), 1)
-		h.Set("Retry-After", strconv.Itoa(wait))
-		s.writeError(w, r, meetpin.Errorf(meetpin.ERATELIMIT, "too many requests (%s): try again in %d seconds", shownClass, wait))
-	})
+	}
+	if lr.class == "" || lr.shown.Allowed {
+		return true
+	}
+	lr.setHeaders(w)
+	l.rejected[lr.class].Add(1)
+	wait := max(seconds(lr.shown.Reset), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(wait))
+	s.writeError(w, r, meetpin.Errorf(meetpin.ERATELIMIT, "too many requests (%s): try again in %d seconds", lr.class, wait))
+	return false
 }
 
 // clientIP is the client address of r (see clientIP). When a peer that

@@ -15,15 +15,15 @@ import (
 
 // envelope is the JSON shape of every API answer.
 type envelope struct {
-	OK      bool   `json:"ok"`
-	Data    any    `json:"data,omitempty"`
-	Code    string `json:"code,omitempty"`
-	Message string `json:"message,omitempty"`
-	Fields  any    `json:"fields,omitempty"`
+	OK      bool         `json:"ok"`
+	Data    any          `json:"data,omitempty"`
+	Code    meetpin.Code `json:"code,omitempty"`
+	Message string       `json:"message,omitempty"`
+	Fields  any          `json:"fields,omitempty"`
 }
 
 // statusOf is the one table from error code to HTTP status.
-var statusOf = map[string]int{
+var statusOf = map[meetpin.Code]int{
 	meetpin.EVALIDATION:         http.StatusBadRequest,
 	meetpin.EINVALIDJSON:        http.StatusBadRequest,
 	meetpin.EUNAUTHORIZED:       http.StatusUnauthorized,

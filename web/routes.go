@@ -6,133 +6,135 @@ import (
 	"meetpin.app"
 )
 
-// routes is the whole HTTP surface on one screen.
+// routes is the whole HTTP surface on one screen. Each line declares the
+// route's access (who may call it, and whether the session is read:
+// policy.go) and its rate-limit class, then its handler.
 func (s *Server) routes(mux *http.ServeMux) {
 	// Probes: no auth, no cache.
-	s.handle(mux, "GET /api/livez", s.handleLivez)
-	s.handle(mux, "GET /api/healthz", s.handleHealthz)
-	s.handle(mux, "GET /api/readyz", s.handleReadyz)
-	s.handle(mux, "GET /api/ready", s.handleReadyz)
+	s.route(mux, "GET /api/livez", public, unlimited, s.handleLivez)
+	s.route(mux, "GET /api/healthz", public, unlimited, s.handleHealthz)
+	s.route(mux, "GET /api/readyz", public, unlimited, s.handleReadyz)
+	s.route(mux, "GET /api/ready", public, unlimited, s.handleReadyz)
 
 	// Health, status page, monitoring and metrics.
-	s.handle(mux, "GET /api/health", s.handleHealth)
-	s.handle(mux, "GET /api/status", s.handleStatus)
-	s.handle(mux, "GET /api/monitoring", requireAdminToken(s, s.handleMonitoring))
-	s.handle(mux, "GET /metrics", s.handleMetrics)
+	s.route(mux, "GET /api/health", public, unlimited, s.handleHealth)
+	s.route(mux, "GET /api/status", public, unlimited, s.handleStatus)
+	s.route(mux, "GET /api/monitoring", adminToken, limitAPI, s.handleMonitoring)
+	s.route(mux, "GET /metrics", metricsToken, unlimited, s.handleMetrics)
 
 	// Accounts and sessions.
-	s.handle(mux, "POST /api/auth/signup", s.handleSignup)
-	s.handle(mux, "POST /api/auth/login", s.handleLogin)
-	s.handle(mux, "POST /api/auth/logout", requireUser(s, s.handleLogout))
-	s.handle(mux, "GET /api/auth/me", requireUser(s, s.handleMe))
+	s.route(mux, "POST /api/auth/signup", public, limitAuth, s.handleSignup)
+	s.route(mux, "POST /api/auth/login", public, limitAuth, s.handleLogin)
+	s.route(mux, "POST /api/auth/logout", signedIn, limitAPI, s.handleLogout)
+	s.route(mux, "GET /api/auth/me", signedIn, limitAPI, s.handleMe)
 
 	// Profiles.
-	s.handle(mux, "GET /api/profile", requireUser(s, s.handleProfileGet))
-	s.handle(mux, "PATCH /api/profile", requireUser(s, s.handleProfilePatch))
-	s.handle(mux, "GET /api/profile/stats", requireUser(s, s.handleProfileStats))
-	s.handle(mux, "POST /api/profile/avatar", requireUser(s, s.handleAvatarUpload))
-	s.handle(mux, "DELETE /api/profile/avatar", requireUser(s, s.handleAvatarDelete))
-	s.handle(mux, "GET /api/profile/{id}", s.handleProfilePublic)
+	s.route(mux, "GET /api/profile", signedIn, limitAPI, s.handleProfileGet)
+	s.route(mux, "PATCH /api/profile", signedIn, limitAPI, s.handleProfilePatch)
+	s.route(mux, "GET /api/profile/stats", signedIn, limitAPI, s.handleProfileStats)
+	s.route(mux, "POST /api/profile/avatar", signedIn, limitUploads, s.handleAvatarUpload)
+	s.route(mux, "DELETE /api/profile/avatar", signedIn, limitAPI, s.handleAvatarDelete)
+	s.route(mux, "GET /api/profile/{id}", withSession, limitAPI, s.handleProfilePublic)
 
 	// Rooms.
-	s.handle(mux, "GET /api/rooms", s.handleRoomList)
-	s.handle(mux, "POST /api/rooms", requireUser(s, s.handleRoomCreate))
-	s.handle(mux, "GET /api/rooms/my", requireUser(s, s.handleRoomsMine))
-	s.handle(mux, "GET /api/rooms/{id}", s.handleRoomGet)
-	s.handle(mux, "PATCH /api/rooms/{id}", requireUser(s, s.handleRoomPatch))
-	s.handle(mux, "DELETE /api/rooms/{id}", requireUser(s, s.handleRoomDelete))
+	s.route(mux, "GET /api/rooms", withSession, limitAPI, s.handleRoomList)
+	s.route(mux, "POST /api/rooms", signedIn, limitRooms, s.handleRoomCreate)
+	s.route(mux, "GET /api/rooms/my", signedIn, limitAPI, s.handleRoomsMine)
+	s.route(mux, "GET /api/rooms/{id}", withSession, limitAPI, s.handleRoomGet)
+	s.route(mux, "PATCH /api/rooms/{id}", signedIn, limitAPI, s.handleRoomPatch)
+	s.route(mux, "DELETE /api/rooms/{id}", signedIn, limitAPI, s.handleRoomDelete)
 
-	s.handle(mux, "GET /api/rooms/{id}/requests", requireUser(s, s.handleRoomRequests))
+	s.route(mux, "GET /api/rooms/{id}/requests", signedIn, limitAPI, s.handleRoomRequests)
 
 	// Join requests and matches.
-	s.handle(mux, "POST /api/requests", requireUser(s, s.handleRequestCreate))
-	s.handle(mux, "GET /api/requests/my", requireUser(s, s.handleRequestsMine))
-	s.handle(mux, "PATCH /api/requests/{id}", requireUser(s, s.handleRequestDecide))
-	s.handle(mux, "DELETE /api/requests/{id}", requireUser(s, s.handleRequestCancel))
-	s.handle(mux, "GET /api/matches/my", requireUser(s, s.handleMatchesMine))
+	s.route(mux, "POST /api/requests", signedIn, limitAPI, s.handleRequestCreate)
+	s.route(mux, "GET /api/requests/my", signedIn, limitAPI, s.handleRequestsMine)
+	s.route(mux, "PATCH /api/requests/{id}", signedIn, limitAPI, s.handleRequestDecide)
+	s.route(mux, "DELETE /api/requests/{id}", signedIn, limitAPI, s.handleRequestCancel)
+	s.route(mux, "GET /api/matches/my", signedIn, limitAPI, s.handleMatchesMine)
 
 	// Chat.
-	s.handle(mux, "GET /api/matches/{id}/messages", requireUser(s, s.handleMessageList))
-	s.handle(mux, "POST /api/matches/{id}/messages", requireUser(s, s.handleMessagePost))
-	s.handle(mux, "POST /api/matches/{id}/read", requireUser(s, s.handleMatchRead))
-	s.handle(mux, "GET /api/matches/{id}/events", requireUser(s, s.handleMatchEvents))
+	s.route(mux, "GET /api/matches/{id}/messages", signedIn, limitAPI, s.handleMessageList)
+	s.route(mux, "POST /api/matches/{id}/messages", signedIn, limitMessages, s.handleMessagePost)
+	s.route(mux, "POST /api/matches/{id}/read", signedIn, limitAPI, s.handleMatchRead)
+	s.route(mux, "GET /api/matches/{id}/events", signedIn, limitAPI, s.handleMatchEvents)
 
 	// Host messages.
-	s.handle(mux, "POST /api/host-messages", requireUser(s, s.handleHostMessageSend))
-	s.handle(mux, "GET /api/host-messages", requireUser(s, s.handleHostMessageList))
-	s.handle(mux, "GET /api/host-messages/{id}", requireUser(s, s.handleHostMessageGet))
-	s.handle(mux, "PATCH /api/host-messages/{id}/read", requireUser(s, s.handleHostMessageRead))
+	s.route(mux, "POST /api/host-messages", signedIn, limitMessages, s.handleHostMessageSend)
+	s.route(mux, "GET /api/host-messages", signedIn, limitAPI, s.handleHostMessageList)
+	s.route(mux, "GET /api/host-messages/{id}", signedIn, limitAPI, s.handleHostMessageGet)
+	s.route(mux, "PATCH /api/host-messages/{id}/read", signedIn, limitAPI, s.handleHostMessageRead)
 
 	// Notifications.
-	s.handle(mux, "GET /api/notifications", requireUser(s, s.handleNotificationList))
-	s.handle(mux, "GET /api/notifications/stream", requireUser(s, s.handleNotificationStream))
-	s.handle(mux, "POST /api/notifications/read-all", requireUser(s, s.handleNotificationReadAll))
-	s.handle(mux, "PATCH /api/notifications/{id}/read", requireUser(s, s.handleNotificationRead))
-	s.handle(mux, "DELETE /api/notifications/{id}", requireUser(s, s.handleNotificationDelete))
+	s.route(mux, "GET /api/notifications", signedIn, limitAPI, s.handleNotificationList)
+	s.route(mux, "GET /api/notifications/stream", signedIn, limitAPI, s.handleNotificationStream)
+	s.route(mux, "POST /api/notifications/read-all", signedIn, limitAPI, s.handleNotificationReadAll)
+	s.route(mux, "PATCH /api/notifications/{id}/read", signedIn, limitAPI, s.handleNotificationRead)
+	s.route(mux, "DELETE /api/notifications/{id}", signedIn, limitAPI, s.handleNotificationDelete)
 
 	// Blocks and reports.
-	s.handle(mux, "POST /api/block", requireUser(s, s.handleBlockCreate))
-	s.handle(mux, "GET /api/block", requireUser(s, s.handleBlockList))
-	s.handle(mux, "DELETE /api/block/{uid}", requireUser(s, s.handleBlockDelete))
-	s.handle(mux, "POST /api/reports", requireUser(s, s.handleReportCreate))
-	s.handle(mux, "GET /api/reports", requireUser(s, s.handleReportsMine))
+	s.route(mux, "POST /api/block", signedIn, limitAPI, s.handleBlockCreate)
+	s.route(mux, "GET /api/block", signedIn, limitAPI, s.handleBlockList)
+	s.route(mux, "DELETE /api/block/{uid}", signedIn, limitAPI, s.handleBlockDelete)
+	s.route(mux, "POST /api/reports", signedIn, limitAPI, s.handleReportCreate)
+	s.route(mux, "GET /api/reports", signedIn, limitAPI, s.handleReportsMine)
 
 	// Maintenance jobs (CRON_SECRET).
-	s.handle(mux, "GET /api/cron", requireCronSecret(s, s.handleCronList))
-	s.handle(mux, "POST /api/cron/{job}", requireCronSecret(s, s.handleCronRun))
+	s.route(mux, "GET /api/cron", cronSecret, limitAPI, s.handleCronList)
+	s.route(mux, "POST /api/cron/{job}", cronSecret, limitAPI, s.handleCronRun)
 	// Paid boosts (Stripe) and places (Kakao).
-	s.handle(mux, "POST /api/payments/stripe/checkout", requireUser(s, s.handleBoostCheckout))
-	s.handle(mux, "POST /api/payments/stripe/webhook", s.handleStripeWebhook)
-	s.handle(mux, "GET /payments/fake-checkout", s.handleFakeCheckoutPage)    // MEETPIN_FAKE_PAYMENTS only
-	s.handle(mux, "POST /payments/fake-checkout", s.handleFakeCheckoutSubmit) // MEETPIN_FAKE_PAYMENTS only
-	s.handle(mux, "GET /api/kakao/coord2address", s.handleCoord2Address)
-	s.handle(mux, "GET /api/places/search", s.handlePlaceSearch)
+	s.route(mux, "POST /api/payments/stripe/checkout", signedIn, limitAPI, s.handleBoostCheckout)
+	s.route(mux, "POST /api/payments/stripe/webhook", public, limitAPI, s.handleStripeWebhook)
+	s.route(mux, "GET /payments/fake-checkout", public, unlimited, s.handleFakeCheckoutPage)    // MEETPIN_FAKE_PAYMENTS only
+	s.route(mux, "POST /payments/fake-checkout", public, unlimited, s.handleFakeCheckoutSubmit) // MEETPIN_FAKE_PAYMENTS only
+	s.route(mux, "GET /api/kakao/coord2address", withSession, limitAPI, s.handleCoord2Address)
+	s.route(mux, "GET /api/places/search", withSession, limitAPI, s.handlePlaceSearch)
 	// Browser telemetry: anonymous beacons in (no session is loaded for
 	// them, so they skip the CSRF check, which a browser's report upload
 	// might not pass), operator summaries out.
-	s.handle(mux, "POST /api/security/csp-report", s.handleCSPReport)
-	s.handle(mux, "GET /api/security/csp-report", requireAdminToken(s, s.handleCSPSummary))
-	s.handle(mux, "POST /api/telemetry/web-vitals", s.handleWebVitals)
-	s.handle(mux, "GET /api/telemetry/web-vitals", requireAdminToken(s, s.handleWebVitalsSummary))
+	s.route(mux, "POST /api/security/csp-report", public, limitAPI, s.handleCSPReport)
+	s.route(mux, "GET /api/security/csp-report", adminToken, limitAPI, s.handleCSPSummary)
+	s.route(mux, "POST /api/telemetry/web-vitals", public, limitAPI, s.handleWebVitals)
+	s.route(mux, "GET /api/telemetry/web-vitals", adminToken, limitAPI, s.handleWebVitalsSummary)
 	// Operator: the cache (ADMIN_TOKEN).
-	s.handle(mux, "GET /api/cache/stats", requireAdminToken(s, s.handleCacheStats))
-	s.handle(mux, "POST /api/cache/clear", requireAdminToken(s, s.handleCacheClear))
+	s.route(mux, "GET /api/cache/stats", adminToken, limitAPI, s.handleCacheStats)
+	s.route(mux, "POST /api/cache/clear", adminToken, limitAPI, s.handleCacheClear)
 
 	// Uploaded files.
-	s.handle(mux, "GET /media/avatars/{file}", s.handleMedia)
+	s.route(mux, "GET /media/avatars/{file}", public, unlimited, s.handleMedia)
 
 	// Admin actions (the session's admin role; the page is below).
-	s.handle(mux, "PATCH /api/admin/reports/{id}", requireUser(s, s.handleAdminReportStatus))
+	s.route(mux, "PATCH /api/admin/reports/{id}", adminRole, limitAPI, s.handleAdminReportStatus)
 
 	// Web pages (page_*.go, templates/) and their static files. Pages that
 	// need a user send anonymous visitors to /auth/login?next=….
-	s.handle(mux, "GET /static/{path...}", s.handleStatic)
-	s.handle(mux, "GET /{$}", s.handleHome)
-	s.handle(mux, "GET /map", s.handleMapPage)
-	s.handle(mux, "GET /room/new", s.handleRoomNewPage)
-	s.handle(mux, "GET /room/{id}", s.handleRoomPage)
-	s.handle(mux, "GET /room/{id}/edit", s.handleRoomEditPage)
-	s.handle(mux, "GET /room/{id}/requests", s.handleRoomRequestsPage)
-	s.handle(mux, "GET /requests", s.handleRequestsPage)
-	s.handle(mux, "GET /chat/{id}", s.handleChatPage)
-	s.handle(mux, "GET /notifications", s.handleNotificationsPage)
-	s.handle(mux, "GET /settings/notifications", s.handleNotificationSettingsPage)
-	s.handle(mux, "GET /profile", s.handleProfilePage)
-	s.handle(mux, "GET /profile/{id}", s.handleProfilePublicPage)
-	s.handle(mux, "GET /auth/login", s.handleLoginPage)
-	s.handle(mux, "GET /auth/signup", s.handleSignupPage)
-	s.handle(mux, "GET /status", s.handleStatusPage)
-	s.handle(mux, "GET /help", s.handleHelp)
-	s.handle(mux, "GET /legal/{doc}", s.handleLegal)
-	s.handle(mux, "GET /admin", s.handleAdminPage)
-	s.handle(mux, "GET /robots.txt", s.handleRobots)
-	s.handle(mux, "GET /sitemap.xml", s.handleSitemap)
-	s.handle(mux, "GET /manifest.webmanifest", s.handleManifest)
-	s.handle(mux, "/", s.handleNotFoundPage) // the friendly 404 of unknown non-API paths
+	s.route(mux, "GET /static/{path...}", public, unlimited, s.handleStatic)
+	s.route(mux, "GET /{$}", withSession, unlimited, s.handleHome)
+	s.route(mux, "GET /map", withSession, unlimited, s.handleMapPage)
+	s.route(mux, "GET /room/new", withSession, unlimited, s.handleRoomNewPage)
+	s.route(mux, "GET /room/{id}", withSession, unlimited, s.handleRoomPage)
+	s.route(mux, "GET /room/{id}/edit", withSession, unlimited, s.handleRoomEditPage)
+	s.route(mux, "GET /room/{id}/requests", withSession, unlimited, s.handleRoomRequestsPage)
+	s.route(mux, "GET /requests", withSession, unlimited, s.handleRequestsPage)
+	s.route(mux, "GET /chat/{id}", withSession, unlimited, s.handleChatPage)
+	s.route(mux, "GET /notifications", withSession, unlimited, s.handleNotificationsPage)
+	s.route(mux, "GET /settings/notifications", withSession, unlimited, s.handleNotificationSettingsPage)
+	s.route(mux, "GET /profile", withSession, unlimited, s.handleProfilePage)
+	s.route(mux, "GET /profile/{id}", withSession, unlimited, s.handleProfilePublicPage)
+	s.route(mux, "GET /auth/login", withSession, unlimited, s.handleLoginPage)
+	s.route(mux, "GET /auth/signup", withSession, unlimited, s.handleSignupPage)
+	s.route(mux, "GET /status", withSession, unlimited, s.handleStatusPage)
+	s.route(mux, "GET /help", withSession, unlimited, s.handleHelp)
+	s.route(mux, "GET /legal/{doc}", withSession, unlimited, s.handleLegal)
+	s.route(mux, "GET /admin", withSession, unlimited, s.handleAdminPage)
+	s.route(mux, "GET /robots.txt", public, unlimited, s.handleRobots)
+	s.route(mux, "GET /sitemap.xml", public, unlimited, s.handleSitemap)
+	s.route(mux, "GET /manifest.webmanifest", public, unlimited, s.handleManifest)
+	s.route(mux, "/", withSession, unlimited, s.handleNotFoundPage) // the friendly 404 of unknown non-API paths
 
 	// Anything else under /api/ is a JSON 405 when the path exists under
 	// other methods, else a JSON 404.
-	s.handle(mux, apiCatchAll, func(w http.ResponseWriter, r *http.Request) {
+	s.route(mux, apiCatchAll, public, limitAPI, func(w http.ResponseWriter, r *http.Request) {
 		if allow := apiAllow(mux, r); allow != "" {
 			w.Header().Set("Allow", allow)
 			s.writeError(w, r, meetpin.Errorf(meetpin.EMETHODNOTALLOWED, "method %s is not allowed here (allowed: %s)", r.Method, allow))

@@ -76,6 +76,7 @@ type Server struct {
 	handler   http.Handler
 	mux       *http.ServeMux
 	limits    *rateLimits
+	policies  map[string]policy // route pattern → its declared policy (routes.go)
 
 	draining atomic.Bool
 	closing  chan struct{} // closed by Drain
@@ -129,10 +130,10 @@ func New(o Options) *Server {
 	// upload might not pass the origin check.
 	s.csrf.AddInsecureBypassPattern("POST /api/security/csp-report")
 	s.csrf.AddInsecureBypassPattern("POST /api/telemetry/web-vitals")
+	s.limits = newRateLimits(o)
 	s.mux = http.NewServeMux()
 	s.routes(s.mux)
-	s.limits = newRateLimits(o)
-	s.handler = s.withRequest(s.securityHeaders(s.authenticate(s.rateLimit(s.mux))))
+	s.handler = s.withRequest(s.securityHeaders(s.mux))
 	return s
 }
 
@@ -145,17 +146,6 @@ func (s *Server) Drain() {
 	if s.draining.CompareAndSwap(false, true) {
 		close(s.closing)
 	}
-}
-
-// handle registers a route and records its pattern for logs and metrics.
-func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
-	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		infoOf(r).pattern = pattern
-		if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
-			w = &apiFallback{ResponseWriter: w, s: s, r: r}
-		}
-		h(w, r)
-	})
 }
 
 // observe records one finished request. timed is false for event streams,

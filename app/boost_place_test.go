@@ -35,7 +35,7 @@ func TestBoostCheckoutRules(t *testing.T) {
 		name string
 		u    *meetpin.User
 		in   BoostInput
-		code string
+		code meetpin.Code
 	}{
 		{"no room", host, BoostInput{Days: "1"}, meetpin.EVALIDATION},
 		{"2 days", host, BoostInput{RoomID: room.ID, Days: "2"}, meetpin.EVALIDATION},
@@ -155,7 +155,7 @@ func TestPlaces(t *testing.T) {
 	for _, tc := range []struct {
 		name                    string
 		query, lat, lng, radius string
-		code                    string
+		code                    meetpin.Code
 		n                       int
 	}{
 		{"empty query", " ", "", "", "", meetpin.EVALIDATION, 0},

@@ -110,7 +110,7 @@ func (f *fixture) block(u, target *meetpin.User) {
 }
 
 // wantCode fails unless err carries code ("" for no error).
-func wantCode(t *testing.T, what string, err error, code string) {
+func wantCode(t *testing.T, what string, err error, code meetpin.Code) {
 	t.Helper()
 	if got := meetpin.ErrorCode(err); got != code {
 		t.Errorf("%s: %v (code %q), want code %q", what, err, got, code)
@@ -132,8 +132,8 @@ func TestRoomVisibility(t *testing.T) {
 		name   string
 		viewer *meetpin.User
 		room   string
-		get    string // code of GetRoom
-		change string // code of UpdateRoom, DeleteRoom and RoomRequests
+		get    meetpin.Code // code of GetRoom
+		change meetpin.Code // code of UpdateRoom, DeleteRoom and RoomRequests
 	}{
 		{"host, public", host, public.ID, "", ""},
 		{"host, private", host, private.ID, "", ""},
@@ -194,7 +194,7 @@ func TestListRoomsQuery(t *testing.T) {
 	f.room(host, 2*time.Hour)
 	for _, tc := range []struct {
 		q     RoomQuery
-		code  string
+		code  meetpin.Code
 		total int
 		n     int
 	}{
@@ -287,7 +287,7 @@ func TestCreateRequestRules(t *testing.T) {
 		name string
 		u    *meetpin.User
 		in   RequestInput
-		code string
+		code meetpin.Code
 	}{
 		{"no room id", guest, RequestInput{RoomID: "  "}, meetpin.EVALIDATION},
 		{"message too long", guest, RequestInput{RoomID: public.ID, Message: ptr(strings.Repeat("x", 501))}, meetpin.EVALIDATION},
@@ -512,7 +512,8 @@ func TestHostMessageRules(t *testing.T) {
 		name         string
 		u            *meetpin.User
 		room, to     string
-		text, code   string
+		text         string
+		code         meetpin.Code
 		wantReceiver string
 	}{
 		{"no room", guest, "", "", "hi", meetpin.EVALIDATION, ""},
@@ -600,7 +601,7 @@ func TestSafetyRules(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   ReportInput
-		code string
+		code meetpin.Code
 	}{
 		{"no target", ReportInput{Reason: "스팸이에요"}, meetpin.EVALIDATION},
 		{"oneself", ReportInput{TargetUID: u.ID, Reason: "스팸이에요"}, meetpin.EVALIDATION},
@@ -637,7 +638,7 @@ func TestAuthRules(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   SignupInput
-		code string
+		code meetpin.Code
 	}{
 		{"same email", SignupInput{Email: "MINJI@example.com", Password: "password-1", Nickname: "민지2"}, meetpin.ECONFLICT},
 		{"same nickname", SignupInput{Email: "other@example.com", Password: "password-1", Nickname: "민지"}, meetpin.ECONFLICT},
@@ -718,7 +719,7 @@ func TestProfileRules(t *testing.T) {
 		name  string
 		in    ProfilePatch
 		field string
-		code  string
+		code  meetpin.Code
 	}{
 		{"taken nickname", ProfilePatch{Nickname: ptr("user_2")}, "nickname", meetpin.ECONFLICT},
 		{"reserved nickname", ProfilePatch{Nickname: ptr("admin_kim")}, "nickname", meetpin.EVALIDATION},

@@ -1,6 +1,6 @@
-# meetpin build, run and test entry points. CI runs `make test` from .ci/run,
-# which also starts PostgreSQL, Redis and stripe-mock and exports the
-# MEETPIN_TEST_* variables the tests use.
+# meetpin build, run and test entry points. CI runs `make tools`, `make lint`
+# and `make test` from .ci/run, which also starts PostgreSQL, Redis and
+# stripe-mock and exports the MEETPIN_TEST_* variables the tests use.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,7 +27,17 @@ ASSETS_CMD ?= if command -v npm >/dev/null 2>&1; then \
 	fi
 # ---------------------------------------------------------------------------
 
-.PHONY: all build assets budget run test testreport bench vet fmt clean
+# --- LINT TOOLS --------------------------------------------------------------
+# Pinned; `make tools` installs them with `go install` into GOBIN (or
+# GOPATH/bin) unless that exact version is already there.
+GOLANGCI_LINT_VERSION := v2.15.0
+GOVULNCHECK_VERSION := v1.9.0
+GOBIN_DIR := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
+GOLANGCI_LINT := $(GOBIN_DIR)/golangci-lint
+GOVULNCHECK := $(GOBIN_DIR)/govulncheck
+# ---------------------------------------------------------------------------
+
+.PHONY: all build assets budget run test testreport bench vet fmt lint golangci-lint vulncheck tools clean
 
 all: build
 
@@ -67,6 +77,39 @@ fmt:
 	@out="$$(gofmt -l .)"; \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi; \
 	echo "gofmt: ok"
+
+# gofmt, go vet, golangci-lint (.golangci.yml) and govulncheck; the first
+# failure stops it. Install the linters with `make tools`.
+lint: fmt vet golangci-lint vulncheck
+
+golangci-lint:
+	@test -x $(GOLANGCI_LINT) || { echo "golangci-lint: not installed: run make tools"; exit 1; }
+	$(GOLANGCI_LINT) run ./...
+
+# govulncheck needs its vulnerability database (https://vuln.go.dev, or
+# GOVULNDB). When the database cannot be reached (no network, as on an
+# offline CI machine), it says so in one line and the lint goes on; known
+# vulnerabilities in code meetpin calls fail it.
+vulncheck:
+	@test -x $(GOVULNCHECK) || { echo "govulncheck: not installed: run make tools"; exit 1; }
+	@out="$$($(GOVULNCHECK) $${GOVULNDB:+-db "$$GOVULNDB"} ./... 2>&1)" && rc=0 || rc=$$?; \
+	if [ $$rc -ne 0 ] && ! printf '%s\n' "$$out" | grep -q '^Vulnerability #'; then \
+		if printf '%s\n' "$$out" | grep -qiE 'vuln\.go\.dev|dial tcp|no such host|i/o timeout|connection refused|network is unreachable|TLS handshake'; then \
+			echo "govulncheck: skipped: the vulnerability database $${GOVULNDB:-https://vuln.go.dev} is not reachable from this machine"; exit 0; \
+		fi; \
+	fi; \
+	printf '%s\n' "$$out"; exit $$rc
+
+# Installs the pinned lint tools, each only when that version is missing.
+tools:
+	@install() { \
+		have="$$($(GO) version -m "$(GOBIN_DIR)/$$1" 2>/dev/null | awk -v m="$$2" '$$1 == "mod" && $$2 == m { print $$3 }')"; \
+		if [ "$$have" = "$$3" ]; then echo "tools: $$1 $$3 already installed"; return; fi; \
+		echo "tools: go install $$2/$$4@$$3 (found: $${have:-none})"; \
+		(cd / && GOBIN="$(GOBIN_DIR)" $(GO) install "$$2/$$4@$$3"); \
+	}; \
+	install golangci-lint github.com/golangci/golangci-lint/v2 $(GOLANGCI_LINT_VERSION) cmd/golangci-lint; \
+	install govulncheck golang.org/x/vuln $(GOVULNCHECK_VERSION) cmd/govulncheck
 
 clean:
 	rm -rf bin/

@@ -39,7 +39,7 @@ const (
 	EREQUESTCLOSED      Code = "REQUEST_CLOSED"
 	EBLOCKED            Code = "BLOCKED"
 
-	// Outside services (issue 7).
+	// Outside services: payments and place search.
 	EPAYMENTSDISABLED  Code = "PAYMENTS_DISABLED"  // no payment provider is configured
 	EPLACESUNAVAILABLE Code = "PLACES_UNAVAILABLE" // the place search provider is missing or failing
 )

@@ -1,8 +1,8 @@
 // Package app holds meetpin's use cases: sign-up and sessions, profiles,
-// rooms, and (later) requests, chat and boosts. It owns the business rules
-// and the authorization of every object, so that neither the web layer nor
-// a storage engine can forget them. It depends on the root package's
-// interfaces only.
+// rooms, join requests, chat, notifications, blocks and reports, boosts and
+// places. It owns the business rules and the authorization of every object,
+// so that neither the web layer nor a storage engine can forget them. It
+// depends on the root package's interfaces only.
 package app
 
 import (
@@ -27,7 +27,7 @@ type Options struct {
 	// Broker wakes realtime streams; nil means no realtime.
 	Broker meetpin.Broker
 
-	// Payments and places (issue 7).
+	// Payments (Stripe) and places (Kakao Local).
 	// Payments sells boosts; nil means payments are disabled.
 	Payments meetpin.Payments
 	// Places finds addresses and places; nil means coordinates only.

@@ -42,7 +42,7 @@ type Config struct {
 	RateLimit      RateLimits     // MEETPIN_RATELIMIT and MEETPIN_RATELIMIT_*
 	TrustedProxies []netip.Prefix // MEETPIN_TRUSTED_PROXIES; nil trusts no proxy
 	Cron           bool           // MEETPIN_CRON: run the clean-up schedule
-	// Payments and places (issue 7).
+	// Payments (Stripe) and places (Kakao Local).
 	StripeSecretKey     string // STRIPE_SECRET_KEY; empty: payments disabled
 	StripeWebhookSecret string // STRIPE_WEBHOOK_SECRET
 	StripePrice1D       string // STRIPE_PRICE_1D_ID; empty: inline KRW price
@@ -89,7 +89,7 @@ var Vars = []Var{
 	{Name: "MEETPIN_RATELIMIT_UPLOADS", Default: "10/1m", Help: "avatar uploads per window per user (N/duration)"},
 	{Name: "MEETPIN_TRUSTED_PROXIES", Help: "comma-separated IPs or CIDRs of the reverse proxies in front; X-Forwarded-For is believed only from them"},
 	{Name: "MEETPIN_CRON", Default: "on", Help: "on: run the clean-up jobs on their schedule (each slot once across replicas); off: only on demand via POST /api/cron/{job}"},
-	// Payments and places (issue 7).
+	// Payments (Stripe) and places (Kakao Local).
 	{Name: "STRIPE_SECRET_KEY", Help: "Stripe secret key (sk_… or rk_…) for paid boosts; empty: checkout answers 503 PAYMENTS_DISABLED", Secret: true},
 	{Name: "STRIPE_WEBHOOK_SECRET", Help: "signing secret (whsec_…) of the webhook endpoint POST /api/payments/stripe/webhook; required with STRIPE_SECRET_KEY", Secret: true},
 	{Name: "STRIPE_PRICE_1D_ID", Help: "Stripe Price ID of a 1-day boost (price_…); empty: an inline price of 1,000 KRW"},

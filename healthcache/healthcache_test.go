@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"meetpin.app"
@@ -73,13 +74,21 @@ func TestProbesAtMostOncePerInterval(t *testing.T) {
 	}
 }
 
+// TestProbeTimeout: a probe that hangs is cut off after the default
+// timeout of 2 s, on synctest's clock (no real wait).
 func TestProbeTimeout(t *testing.T) {
-	c := &healthcache.Check{Timeout: 50 * time.Millisecond, Probe: func(ctx context.Context) error {
-		<-ctx.Done()
-		return ctx.Err()
-	}}
-	h := c.Get(context.Background())
-	if h.Status != meetpin.StatusUnhealthy || h.Details["error"] != context.DeadlineExceeded.Error() {
-		t.Fatalf("%+v", h)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c := &healthcache.Check{Probe: func(ctx context.Context) error {
+			<-ctx.Done()
+			return ctx.Err()
+		}}
+		start := time.Now()
+		h := c.Get(t.Context())
+		if h.Status != meetpin.StatusUnhealthy || h.Details["error"] != context.DeadlineExceeded.Error() {
+			t.Fatalf("%+v", h)
+		}
+		if d := time.Since(start); d != 2*time.Second {
+			t.Errorf("the probe was cut off after %s, want the default 2s", d)
+		}
+	})
 }

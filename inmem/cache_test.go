@@ -3,6 +3,7 @@ package inmem_test
 import (
 	"strconv"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"meetpin.app"
@@ -64,39 +65,29 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 }
 
 // TestCacheExpiredMakeRoom: expired entries are dropped before a live one
-// is evicted, and they are not counted.
+// is evicted, and they are not counted. It runs on synctest's clock, so
+// the entries expire without a wait and nothing else touches them first.
 func TestCacheExpiredMakeRoom(t *testing.T) {
 	size := entrySize(t)
-	c := inmem.NewCache(4 * size)
-	val := string(make([]byte, 100))
-	meetpintest.MustCacheSet(t, c, "k0", val, time.Minute)
-	for i := 1; i < 4; i++ {
-		meetpintest.MustCacheSet(t, c, "k"+strconv.Itoa(i), val, 20*time.Millisecond)
-	}
-	// Wait for the TTL on a marker in another cache, so that nothing
-	// touches c's expired entries before Set needs their room.
-	marker := inmem.NewCache(1 << 20)
-	meetpintest.MustCacheSet(t, marker, "m", "m", 20*time.Millisecond)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, ok, _ := marker.Get(t.Context(), "m"); !ok {
-			break
+	synctest.Test(t, func(t *testing.T) {
+		c := inmem.NewCache(4 * size)
+		val := string(make([]byte, 100))
+		meetpintest.MustCacheSet(t, c, "k0", val, time.Minute)
+		for i := 1; i < 4; i++ {
+			meetpintest.MustCacheSet(t, c, "k"+strconv.Itoa(i), val, 20*time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the marker did not expire within 10s")
+		time.Sleep(20 * time.Millisecond)
+		for i := 4; i < 7; i++ {
+			meetpintest.MustCacheSet(t, c, "k"+strconv.Itoa(i), val, time.Minute)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	for i := 4; i < 7; i++ {
-		meetpintest.MustCacheSet(t, c, "k"+strconv.Itoa(i), val, time.Minute)
-	}
-	meetpintest.ExpectCached(t, c, "k0", val)
-	if n := c.Stats(t.Context()).KeyCount; n != 4 {
-		t.Errorf("KeyCount = %d, want 4", n)
-	}
-	if n := c.Evictions(); n != 0 {
-		t.Errorf("Evictions() = %d, want 0: the expired entries made room", n)
-	}
+		meetpintest.ExpectCached(t, c, "k0", val)
+		if n := c.Stats(t.Context()).KeyCount; n != 4 {
+			t.Errorf("KeyCount = %d, want 4", n)
+		}
+		if n := c.Evictions(); n != 0 {
+			t.Errorf("Evictions() = %d, want 0: the expired entries made room", n)
+		}
+	})
 }
 
 // The app layer reads generations with Peek, so that they do not count.

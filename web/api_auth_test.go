@@ -129,7 +129,7 @@ func TestSignupAndLogin(t *testing.T) {
 // TestSignupValidation: every bad value is a 400 naming its field, and
 // nothing is stored.
 func TestSignupValidation(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		cases := []struct {
 			field string
@@ -296,7 +296,7 @@ func TestExpiredSession(t *testing.T) {
 // TestCSRF: cookie-authenticated writes must come from our own origin;
 // bearer requests are not affected.
 func TestCSRF(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		u := s.signup("csrfVictim")
 		evil := map[string]string{"Origin": "https://evil.example"}
@@ -345,7 +345,7 @@ func TestCSRF(t *testing.T) {
 // TestCSRFSiteURL: behind a proxy the Host header is not the public one;
 // the configured SITE_URL is then trusted as our origin, and only it.
 func TestCSRFSiteURL(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s, _, _ := newServerEnv(t, store, map[string]string{"SITE_URL": "https://meetpin.example/"})
 		u := s.signup("proxied")
 		for origin, status := range map[string]int{

@@ -201,7 +201,7 @@ func TestAcceptCapacityHTTP(t *testing.T) {
 }
 
 func TestRequestRules(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		host, guest := s.signup("ruleHost"), s.signup("ruleGuest")
 		room := s.createRoom(host, nil)

@@ -40,7 +40,7 @@ func newCronServer(t *testing.T, store meetpin.Store, secret string, jobs []cron
 // TestCronSecret: both cron routes need exactly CRON_SECRET as a bearer
 // token, and nothing opens them while it is not configured.
 func TestCronSecret(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		srv := newCronServer(t, store, cronSecret, cron.Cleanups(store))
 		unset := newCronServer(t, store, "", cron.Cleanups(store))
 		session := srv.signup("cronUser").Token

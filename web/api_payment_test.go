@@ -265,7 +265,7 @@ func deliverTogether(t *testing.T, s *testServer, n int, payload []byte) {
 // TestPaymentsDisabled: without Stripe both endpoints answer 503
 // PAYMENTS_DISABLED, and the fake page does not exist.
 func TestPaymentsDisabled(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		host := s.signup("host")
 		room := s.createRoom(host, map[string]any{"title": "무료 모임"})

@@ -76,7 +76,7 @@ func TestRoomJourney(t *testing.T) {
 // TestRoomValidation sends every bad value and expects a 400 that names the
 // field, with nothing written.
 func TestRoomValidation(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		a := s.signup("validator")
 		long := func(n int) string { return strings.Repeat("가", n) }
@@ -141,7 +141,7 @@ func TestRoomValidation(t *testing.T) {
 }
 
 func TestRoomListQuery(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		for _, q := range []string{
 			"", "bbox=", "bbox=1,2,3", "bbox=a,b,c,d", "bbox=37.6,126.8,37.4,127.1", "bbox=-91,0,0,1",

@@ -178,7 +178,7 @@ func TestCSPReports(t *testing.T) {
 // TestCSPReportsWithoutAdminToken: with no ADMIN_TOKEN configured the
 // summary is closed to everyone, while reports are still taken.
 func TestCSPReportsWithoutAdminToken(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		s.post("/api/security/csp-report", "application/csp-report", legacyReport, nil).want(t, 204, "")
 		s.call("GET", "/api/security/csp-report", nil, "").wantError(t, 401, meetpin.EUNAUTHORIZED)
@@ -211,7 +211,7 @@ func (s *testServer) vitals(t *testing.T, query string) vitalsSummary {
 // TestWebVitalsValidation: every bad beacon is refused with its status and
 // stores nothing, not even its valid samples.
 func TestWebVitalsValidation(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newTelemetryServer(t, store)
 		sample := func(name string, value any, path string) string {
 			return fmt.Sprintf(`{"name":%q,"value":%v,"path":%q}`, name, value, path)

@@ -117,7 +117,7 @@ func (r *reply) wantField(t *testing.T, field string) *reply {
 // TestBadBodies sends malformed bodies to a public write route (signup) and
 // to a signed-in one (profile edit).
 func TestBadBodies(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		u := s.signup("bodyCheck")
 		big := `{"intro":"` + strings.Repeat("x", 65<<10) + `"}`
@@ -177,7 +177,7 @@ func TestBadBodies(t *testing.T) {
 
 // TestNoRoute: unknown API paths and wrong methods get JSON envelopes.
 func TestNoRoute(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		u := s.signup("router")
 		for _, c := range []struct{ method, path string }{
@@ -244,7 +244,7 @@ func checkSecurityHeaders(t *testing.T, r *reply) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		checkSecurityHeaders(t, s.call("GET", "/api/rooms?bbox="+seoulBBox, nil, "").want(t, 200, ""))
 		checkSecurityHeaders(t, s.call("GET", "/api/profile", nil, "").wantError(t, 401, meetpin.EUNAUTHORIZED))
@@ -262,7 +262,7 @@ func TestSecurityHeaders(t *testing.T) {
 // unsafe one is replaced by a fresh id. The access log carries the id, the
 // route pattern and the status.
 func TestRequestID(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s, logs, stop := newLoggedServer(t, store)
 		signup := `{"email":"rid@example.com","password":"correct horse","nickname":"requestId"}`
 

@@ -49,7 +49,7 @@ func alertNames(m monitoringBody) []string {
 // presented, and always 401 when none is configured. A user's session is
 // not an admin token.
 func TestMonitoringNeedsTheAdminToken(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		with := newObsServer(t, store, map[string]string{"ADMIN_TOKEN": adminToken})
 		without := newObsServer(t, store, nil)
 		user := with.signup("monitorUser")

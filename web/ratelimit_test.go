@@ -77,7 +77,7 @@ func (r *reply) wantUnlimited(t testing.TB) *reply {
 // TestRateLimitClasses trips every per-route class at its limit, with the
 // right headers on the answers before and on the 429.
 func TestRateLimitClasses(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		const minute = time.Minute
 		s, _ := newLimitedServer(t, store, map[string]string{
 			"MEETPIN_RATELIMIT_API": "1000/1m", "MEETPIN_RATELIMIT_AUTH": "3/1m", "MEETPIN_RATELIMIT_ROOMS": "2/1m",

@@ -93,7 +93,7 @@ func pageCSP(t *testing.T, r *reply, reportTo bool) (map[string][]string, string
 // policy that allows nothing; anything else, here 404s outside /api/, the
 // page policy with a fresh nonce each time.
 func TestContentSecurityPolicy(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s := newServer(t, store)
 		for _, r := range []*reply{
 			s.call("GET", "/api/rooms?bbox="+seoulBBox, nil, "").want(t, 200, ""),
@@ -130,7 +130,7 @@ func TestContentSecurityPolicy(t *testing.T) {
 // MEETPIN_MAP_TILE_URL; production adds HSTS and upgrade-insecure-requests,
 // and an https SITE_URL the Reporting API (report-to).
 func TestContentSecurityPolicyConfig(t *testing.T) {
-	engines(t, func(t *testing.T, store meetpin.Store) {
+	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
 		s, _, _ := newServerEnv(t, store, map[string]string{"MEETPIN_MAP_TILE_URL": "https://{s}-tiles.maps.example:8443/{z}/{x}/{y}.png?key=k"})
 		csp, _ := pageCSP(t, s.call("GET", "/nope", nil, ""), false)
 		if want := []string{"'self'", "data:", "blob:", "https://*.maps.example:8443"}; !slices.Equal(csp["img-src"], want) {

@@ -50,7 +50,7 @@ type Options struct {
 	// Cron runs the maintenance jobs for /api/cron; nil answers 503 there.
 	Cron *cron.Scheduler
 
-	// Payments and places (issue 7).
+	// Payments (Stripe) and places (Kakao Local).
 	// FakeCheckout serves /payments/fake-checkout (development only); nil:
 	// those pages answer 404.
 	FakeCheckout FakeCheckout
@@ -88,7 +88,7 @@ type Server struct {
 	checks     []meetpin.HealthChecker
 	rejections metrics.RejectionCounter
 	jobs       metrics.JobStats
-	// Payments and places (issue 7).
+	// Payments (Stripe) and places (Kakao Local).
 	fake          FakeCheckout
 	placesLimiter meetpin.Limiter
 	// The web pages: embedded static files and the parsed templates.

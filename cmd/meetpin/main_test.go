@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -189,9 +188,6 @@ func TestMigrateCommands(t *testing.T) {
 		}
 	})
 }
-
-// migrationName matches a migration file name in `migrate status`.
-var migrationName = regexp.MustCompile(`\b\d{5}_[a-z0-9_]+\.sql\b`)
 
 func waitFor(t *testing.T, url string, done chan int, errb *syncBuffer) {
 	t.Helper()

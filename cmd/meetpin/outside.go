@@ -10,7 +10,7 @@ import (
 	"meetpin.app/web"
 )
 
-// outside are the outside services of issue 7: Stripe for paid boosts and
+// outside are the services meetpin calls out to: Stripe for paid boosts and
 // Kakao Local for addresses and place search, each with its
 // meetpin.HealthChecker ("stripe", "kakaoMaps") for /api/health.
 type outside struct {

@@ -70,7 +70,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	defer deps.Close()
 
-	ext := openOutside(cfg, store, log) // Stripe and Kakao (issue 7); ext.checkers are for /api/health
+	ext := openOutside(cfg, store, log) // Stripe and Kakao; ext.checkers are for /api/health
 	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker,
 		Payments: ext.payments, Places: ext.places, SiteURL: cfg.SiteURL, Cache: deps.cache})
 	if *demo {

@@ -17,10 +17,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 func getProfile(t *testing.T, s *testServer, token string) meetpin.Profile {
@@ -459,4 +462,33 @@ func TestAvatarNotShared(t *testing.T) {
 			t.Fatalf("owner's avatar %v", p.AvatarURL)
 		}
 	})
+}
+
+// TestAvatarMemoryBomb is the attack of issue 14 over HTTP: four parallel
+// uploads of a 6324×6324 16-bit PNG of zeros (320 MB of pixels each; on
+// the old code 1.7 GB of memory and 22 s per upload) are refused from the
+// header, as is an 8-bit canvas too big to decode; nothing is stored. The
+// memory the real process keeps is measured by tools/imagebomb
+// (docs/security.md).
+func TestAvatarMemoryBomb(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, sqlitetest.New(t))
+	u := s.signup("bomber")
+	bomb := meetpintest.ZeroPNG(6324, 6324, 16)
+	var wg sync.WaitGroup
+	replies := make([]*reply, 4)
+	for i := range replies {
+		wg.Go(func() { replies[i] = s.upload(u.Token, "avatar", "zeros.png", "image/png", bomb) })
+	}
+	wg.Wait()
+	for _, r := range replies {
+		r.wantError(t, 415, meetpin.EUNSUPPORTEDMEDIA)
+		if !strings.Contains(r.Message, "16-bit") {
+			t.Fatalf("message %q does not say why", r.Message)
+		}
+	}
+	s.upload(u.Token, "avatar", "zeros.png", "image/png", meetpintest.ZeroPNG(6324, 6324, 8)).wantField(t, "avatar")
+	if p := getProfile(t, s, u.Token); p.AvatarURL != nil {
+		t.Fatalf("a refused upload set the avatar: %v", *p.AvatarURL)
+	}
 }

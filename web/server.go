@@ -19,6 +19,7 @@ import (
 	"meetpin.app/config"
 	"meetpin.app/cron"
 	"meetpin.app/inmem"
+	"meetpin.app/media"
 	"meetpin.app/metrics"
 )
 
@@ -56,6 +57,9 @@ type Options struct {
 	FakeCheckout FakeCheckout
 	// PlacesLimiter limits the place endpoints; nil: an in-process limiter.
 	PlacesLimiter meetpin.Limiter
+	// Images decodes uploads within the process's memory and time limits;
+	// nil: a processor with media.DefaultLimits.
+	Images *media.Processor
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -91,6 +95,7 @@ type Server struct {
 	// Payments (Stripe) and places (Kakao Local).
 	fake          FakeCheckout
 	placesLimiter meetpin.Limiter
+	images        *media.Processor
 	// The web pages: embedded static files and the parsed templates.
 	assets    *assets
 	templates map[string]*template.Template
@@ -120,6 +125,10 @@ func New(o Options) *Server {
 	}
 	if s.placesLimiter == nil {
 		s.placesLimiter = inmem.NewLimiter(0)
+	}
+	s.images = o.Images
+	if s.images == nil {
+		s.images = media.NewProcessor(media.Limits{})
 	}
 	s.assets = newAssets()
 	s.templates = s.parseTemplates() // panics on a template error: fail at boot

@@ -190,10 +190,10 @@ func (a *App) UpdateRoom(ctx context.Context, u *meetpin.User, id string, in Roo
 	if !v.StartAt.After(now) {
 		return nil, meetpin.Errorf(meetpin.ECONFLICT, "the room has already started and can no longer be edited")
 	}
+	// A quick answer from what was read; the store checks again under the
+	// lock that accepts take, which is what makes it hold.
 	if upd.MaxPeople != nil && *upd.MaxPeople < v.ParticipantsCount {
-		return nil, &meetpin.Error{Code: meetpin.EVALIDATION,
-			Message: "max_people: must be at least the " + strconv.Itoa(v.ParticipantsCount) + " people already in the room",
-			Fields:  map[string]string{"max_people": "must be at least " + strconv.Itoa(v.ParticipantsCount)}}
+		return nil, meetpin.MaxPeopleBelow(v.ParticipantsCount)
 	}
 	if _, err := a.store.UpdateRoom(ctx, id, upd, now); err != nil {
 		return nil, err

@@ -76,6 +76,7 @@ type Server struct {
 	heartbeat time.Duration
 	cron      *cron.Scheduler
 	sseOpen   atomic.Int64
+	streams   *streamSet // caps on event streams
 	started   time.Time
 	handler   http.Handler
 	mux       *http.ServeMux
@@ -115,7 +116,13 @@ func New(o Options) *Server {
 	if s.rejections == nil && o.Limiter != nil {
 		s.rejections = s // the rate limits of this server
 	}
-	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: s.jobs, Streams: s.sseOpen.Load})
+	streamMax := o.Config.SSEMax
+	if streamMax <= 0 {
+		streamMax = autoStreamMax()
+	}
+	s.streams = newStreamSet(streamMax, streamsPerUser)
+	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: s.jobs,
+		Streams: s.sseOpen.Load, StreamCaps: s.streams.caps})
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second
 	}

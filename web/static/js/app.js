@@ -227,6 +227,8 @@
       notifyBrowser(n);
     });
     es.addEventListener("logout", function () { es.close(); });
+    // Newer tabs of this user took its place (at most 8 streams a user).
+    es.addEventListener("replaced", function () { es.close(); });
     es.addEventListener("shutdown", function () { /* EventSource reconnects by itself */ });
     window.addEventListener("pagehide", function () { es.close(); });
   }

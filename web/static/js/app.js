@@ -60,6 +60,7 @@
     [/already (taken|in use)/, "field.taken"],
     [/^may contain only/, "field.nickname"],
     [/reserved word/, "field.reserved"],
+    [/^is too common/, "field.common"],
     [/at least 30 minutes from now/, "field.lead"],
     [/at most 7 days from now/, "field.maxlead"],
     [/^must be one of/, "field.oneof"],

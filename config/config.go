@@ -59,6 +59,9 @@ type Config struct {
 	// SSEMax bounds the event streams one process holds open
 	// (MEETPIN_SSE_MAX); 0 = sized from the open-file limit.
 	SSEMax int
+	// MaxUpcomingRooms bounds a host's active rooms not yet started
+	// (MEETPIN_MAX_UPCOMING_ROOMS).
+	MaxUpcomingRooms int
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -105,6 +108,7 @@ var Vars = []Var{
 	{Name: "MEETPIN_MAP_TILE_URL", Default: DefaultMapTileURL, Help: "Leaflet tile URL template with {z}, {x} and {y}; {s} etc. only in the host's first label; its host is allowed in the CSP's img-src (https in production)"},
 	{Name: "MEETPIN_MAP_ATTRIBUTION", Default: DefaultMapAttribution, Help: "attribution HTML the map shows for its tiles (at most 500 characters)"},
 	{Name: "MEETPIN_SSE_MAX", Default: "auto", Help: "event streams one process keeps open at most (each holds a connection and a file descriptor); beyond it 503 with Retry-After; auto: half the open-file limit"},
+	{Name: "MEETPIN_MAX_UPCOMING_ROOMS", Default: "10", Help: "rooms one host may have open and not yet started; the next is refused with 409 TOO_MANY_ROOMS"},
 	{Name: "MEETPIN_CACHE_SIZE_MB", Default: "64", Help: "bound of the in-process cache in MiB, least recently used entries evicted first (with REDIS_URL the cache lives in Redis, bounded by its maxmemory)"},
 }
 
@@ -203,6 +207,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.CacheSizeMB, err = strconv.Atoi(get("MEETPIN_CACHE_SIZE_MB")); err != nil || c.CacheSizeMB < 1 || c.CacheSizeMB > 1<<16 {
 		bad("MEETPIN_CACHE_SIZE_MB", "must be a whole number of MiB from 1 to 65536")
+	}
+	if c.MaxUpcomingRooms, err = strconv.Atoi(get("MEETPIN_MAX_UPCOMING_ROOMS")); err != nil || c.MaxUpcomingRooms < 1 || c.MaxUpcomingRooms > 1000 {
+		bad("MEETPIN_MAX_UPCOMING_ROOMS", "must be a whole number from 1 to 1000")
 	}
 	if v := get("MEETPIN_SSE_MAX"); v != "auto" {
 		if c.SSEMax, err = strconv.Atoi(v); err != nil || c.SSEMax < 1 || c.SSEMax > 1<<20 {
@@ -360,6 +367,7 @@ func (c Config) String() string {
 		"MEETPIN_MAP_TILE_URL": c.MapTileURL, "MEETPIN_MAP_ATTRIBUTION": c.MapAttribution,
 		"MEETPIN_CACHE_SIZE_MB": strconv.Itoa(c.CacheSizeMB),
 	}
+	vals["MEETPIN_MAX_UPCOMING_ROOMS"] = strconv.Itoa(c.MaxUpcomingRooms)
 	vals["MEETPIN_SSE_MAX"] = "auto"
 	if c.SSEMax > 0 {
 		vals["MEETPIN_SSE_MAX"] = strconv.Itoa(c.SSEMax)

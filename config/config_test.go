@@ -140,7 +140,7 @@ func TestDefaults(t *testing.T) {
 			Rooms: config.Rate{Limit: 5, Window: time.Minute}, Messages: config.Rate{Limit: 50, Window: time.Minute},
 			Uploads: config.Rate{Limit: 10, Window: time.Minute},
 		},
-		Cron:          true,
+		Cron: true, MaxUpcomingRooms: 10,
 		StripeAPIBase: "https://api.stripe.com", KakaoAPIBase: "https://dapi.kakao.com",
 		MapTileURL: config.DefaultMapTileURL, MapAttribution: config.DefaultMapAttribution,
 		CacheSizeMB: 64,

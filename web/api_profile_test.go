@@ -492,3 +492,29 @@ func TestAvatarMemoryBomb(t *testing.T) {
 		t.Fatalf("a refused upload set the avatar: %v", *p.AvatarURL)
 	}
 }
+
+// TestAvatarClearedByPatch is the orphaned avatar of issue 14: clearing
+// avatar_url with PATCH /api/profile used to leave the uploaded file
+// served (with a year of immutable caching). It now goes as on DELETE.
+func TestAvatarClearedByPatch(t *testing.T) {
+	engines(t, func(t *testing.T, store meetpin.Store) {
+		s := newServer(t, store)
+		u := s.signup("forgetful")
+		var d avatarData
+		s.upload(u.Token, "avatar", "me.png", "image/png", pngBytes(t, 40, 40)).want(t, 200, "").into(t, &d)
+		file := *d.AvatarURL
+		if status, _, _ := s.fetch(file); status != 200 {
+			t.Fatalf("uploaded avatar: %d", status)
+		}
+		s.call("PATCH", "/api/profile", map[string]any{"avatar_url": nil}, u.Token).want(t, 200, "")
+		if status, _, _ := s.fetch(file); status != 404 {
+			t.Fatalf("cleared avatar still served: %d", status)
+		}
+		// A nickname change keeps the avatar.
+		s.upload(u.Token, "avatar", "me.png", "image/png", pngBytes(t, 40, 40)).want(t, 200, "").into(t, &d)
+		s.call("PATCH", "/api/profile", map[string]any{"intro": "hello"}, u.Token).want(t, 200, "")
+		if status, _, _ := s.fetch(*d.AvatarURL); status != 200 {
+			t.Fatalf("avatar gone after an unrelated edit: %d", status)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package meetpin
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -107,7 +108,10 @@ type RoomStore interface {
 	// ENOTFOUND if absent.
 	RoomByID(ctx context.Context, id string) (*Room, error)
 	// UpdateRoom applies a partial update and returns the new room.
-	// ENOTFOUND if absent.
+	// ENOTFOUND if absent. When upd.MaxPeople is set it is checked against
+	// the host plus the accepted guests under the same lock as
+	// AcceptRequest, so no accept can slip in between: below them it is
+	// MaxPeopleBelow's EVALIDATION and nothing changes.
 	UpdateRoom(ctx context.Context, id string, upd RoomUpdate, now time.Time) (*Room, error)
 	// DeleteRoom deletes a room and, by cascade, its requests, matches,
 	// messages and host messages, atomically refusing with
@@ -121,4 +125,14 @@ type RoomStore interface {
 	// CreateRooms inserts many rooms at once (seeding, benchmarks), all or
 	// none.
 	CreateRooms(ctx context.Context, rooms []*Room) error
+}
+
+// MaxPeopleBelow is the error of a room update that would leave fewer
+// places than the participants (the host and the accepted guests) already
+// in the room.
+func MaxPeopleBelow(participants int) *Error {
+	n := strconv.Itoa(participants)
+	return &Error{Code: EVALIDATION,
+		Message: "max_people: must be at least the " + n + " people already in the room",
+		Fields:  map[string]string{"max_people": "must be at least " + n}}
 }

@@ -37,21 +37,25 @@ type Options struct {
 	// Cache keeps room lists, chat pages and notification pages; nil means
 	// no caching. See cache.go.
 	Cache meetpin.Cache
+	// MaxUpcomingRooms bounds the rooms a host may have open and not yet
+	// started (MEETPIN_MAX_UPCOMING_ROOMS); 0 means no bound.
+	MaxUpcomingRooms int
 }
 
 // App is the use-case layer over a store.
 type App struct {
-	store      meetpin.Store
-	broker     meetpin.Broker
-	cache      *cacheLayer // nil: no caching
-	log        *slog.Logger
-	now        func() time.Time
-	sessionTTL time.Duration
-	cost       int
-	payments   meetpin.Payments
-	places     meetpin.Places
-	placeCache *ttlCache
-	siteURL    string
+	store       meetpin.Store
+	broker      meetpin.Broker
+	cache       *cacheLayer // nil: no caching
+	log         *slog.Logger
+	now         func() time.Time
+	sessionTTL  time.Duration
+	maxUpcoming int // Options.MaxUpcomingRooms
+	cost        int
+	payments    meetpin.Payments
+	places      meetpin.Places
+	placeCache  *ttlCache
+	siteURL     string
 	// dummyHash is compared against when an email is unknown, so that a wrong
 	// email and a wrong password take comparable time.
 	dummyHash []byte
@@ -59,7 +63,7 @@ type App struct {
 
 // New returns an App.
 func New(store meetpin.Store, log *slog.Logger, o Options) *App {
-	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost,
+	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost, maxUpcoming: o.MaxUpcomingRooms,
 		payments: o.Payments, places: o.Places, placeCache: newTTLCache(placeCacheSize), siteURL: o.SiteURL}
 	a.cache = newCacheLayer(o.Cache, log)
 	if a.now == nil {

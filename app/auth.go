@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"meetpin.app"
+	"meetpin.app/password"
 )
 
 // SignupInput is what a new account needs.
@@ -51,6 +52,8 @@ func checkPassword(f *meetpin.FieldErrors, v string) {
 		f.Add("password", "must be at least 8 characters")
 	case len(v) > 72:
 		f.Add("password", "must be at most 72 bytes")
+	case password.Common(v):
+		f.Add("password", "is too common: choose one that is harder to guess")
 	}
 }
 

@@ -107,6 +107,9 @@ func (a *App) CreateRoom(ctx context.Context, u *meetpin.User, in RoomInput) (*R
 	if err != nil {
 		return nil, err
 	}
+	if err := a.checkUpcomingRooms(ctx, u, now); err != nil {
+		return nil, err
+	}
 	r := &meetpin.Room{
 		ID: newID(), HostID: u.ID, Title: *upd.Title, Category: *upd.Category, Lat: *upd.Lat, Lng: *upd.Lng,
 		PlaceText: *upd.PlaceText, StartAt: *upd.StartAt, MaxPeople: 4, Visibility: meetpin.VisibilityPublic,
@@ -129,6 +132,30 @@ func (a *App) CreateRoom(ctx context.Context, u *meetpin.User, in RoomInput) (*R
 	}
 	a.InvalidateRooms(ctx)
 	return a.viewRoom(ctx, u, r.ID)
+}
+
+// checkUpcomingRooms refuses a new room to a host who already has
+// MaxUpcomingRooms active rooms that have not started. It is a bound
+// against flooding the map, not an exact count: two creations at the same
+// instant may both pass (the rooms rate limit keeps that to a few).
+func (a *App) checkUpcomingRooms(ctx context.Context, u *meetpin.User, now time.Time) error {
+	if a.maxUpcoming <= 0 {
+		return nil
+	}
+	rooms, err := a.store.RoomsByHost(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, r := range rooms {
+		if r.Status == meetpin.RoomActive && r.StartAt.After(now) {
+			n++
+		}
+	}
+	if n >= a.maxUpcoming {
+		return meetpin.Errorf(meetpin.ETOOMANYROOMS, "you already host %d upcoming rooms, the most allowed: wait for one to start or delete one", n)
+	}
+	return nil
 }
 
 // GetRoom returns a room as viewer (nil when anonymous) may see it: a
@@ -190,10 +217,10 @@ func (a *App) UpdateRoom(ctx context.Context, u *meetpin.User, id string, in Roo
 	if !v.StartAt.After(now) {
 		return nil, meetpin.Errorf(meetpin.ECONFLICT, "the room has already started and can no longer be edited")
 	}
+	// A quick answer from what was read; the store checks again under the
+	// lock that accepts take, which is what makes it hold.
 	if upd.MaxPeople != nil && *upd.MaxPeople < v.ParticipantsCount {
-		return nil, &meetpin.Error{Code: meetpin.EVALIDATION,
-			Message: "max_people: must be at least the " + strconv.Itoa(v.ParticipantsCount) + " people already in the room",
-			Fields:  map[string]string{"max_people": "must be at least " + strconv.Itoa(v.ParticipantsCount)}}
+		return nil, meetpin.MaxPeopleBelow(v.ParticipantsCount)
 	}
 	if _, err := a.store.UpdateRoom(ctx, id, upd, now); err != nil {
 		return nil, err

@@ -115,18 +115,26 @@ func TestNormalizeEmail(t *testing.T) {
 }
 
 func TestCheckPassword(t *testing.T) {
+	const common = "is too common: choose one that is harder to guess"
 	for v, want := range map[string]string{
-		"1234567":                 "must be at least 8 characters",
-		"12345678":                "",
-		"비밀번호비밀번호":                "", // 8 characters, 24 bytes
-		"비밀번호":                    "must be at least 8 characters",
-		strings.Repeat("a", 72):   "",
-		strings.Repeat("a", 73):   "must be at most 72 bytes", // bcrypt reads 72 bytes only
-		strings.Repeat("한", 25):   "must be at most 72 bytes", // 25 characters, 75 bytes
-		strings.Repeat("한", 24):   "",
-		"":                        "must be at least 8 characters",
-		"        ":                "", // spaces are characters: passwords are not trimmed
-		strings.Repeat("\x00", 8): "",
+		"1234567":                      "must be at least 8 characters",
+		"84736251":                     "",
+		"비밀번호비밀번호":                     "", // 8 characters, 24 bytes
+		"비밀번호":                         "must be at least 8 characters",
+		strings.Repeat("ab", 36):       "",
+		strings.Repeat("ab", 36) + "c": "must be at most 72 bytes", // bcrypt reads 72 bytes only
+		strings.Repeat("한", 25):        "must be at most 72 bytes", // 25 characters, 75 bytes
+		strings.Repeat("한", 24):        "",
+		"":                             "must be at least 8 characters",
+		"  pass  ":                     "", // spaces are characters: passwords are not trimmed
+		"\x00a\x00a\x00a\x00a":         "",
+		// Too easy to guess (issue 14, package password).
+		"12345678":                common,
+		"password":                common,
+		"qwerty123":               common,
+		strings.Repeat("a", 72):   common,
+		"        ":                common,
+		strings.Repeat("\x00", 8): common,
 	} {
 		if got := problem("password", func(f *meetpin.FieldErrors) { checkPassword(f, v) }); got != want {
 			t.Errorf("checkPassword(%q) = %q, want %q", v, got, want)

@@ -56,6 +56,12 @@ type Config struct {
 	MapTileURL     string // MEETPIN_MAP_TILE_URL: a Leaflet tile URL template
 	MapAttribution string // MEETPIN_MAP_ATTRIBUTION: HTML shown in the map's corner
 	CacheSizeMB    int    // MEETPIN_CACHE_SIZE_MB
+	// SSEMax bounds the event streams one process holds open
+	// (MEETPIN_SSE_MAX); 0 = sized from the open-file limit.
+	SSEMax int
+	// MaxUpcomingRooms bounds a host's active rooms not yet started
+	// (MEETPIN_MAX_UPCOMING_ROOMS).
+	MaxUpcomingRooms int
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -66,14 +72,14 @@ type Var struct {
 
 // Vars lists every variable Load reads.
 var Vars = []Var{
-	{Name: "MEETPIN_ADDR", Default: ":8080", Help: "address to listen on"},
-	{Name: "MEETPIN_ENV", Default: Development, Help: "development or production (production requires SITE_URL, ADMIN_TOKEN, CRON_SECRET)"},
+	{Name: "MEETPIN_ADDR", Help: "address to listen on; default 127.0.0.1:8080 in development (this machine only: the demo passwords are public), :8080 in production"},
+	{Name: "MEETPIN_ENV", Default: Development, Help: "development or production (production requires SITE_URL, ADMIN_TOKEN, CRON_SECRET, MEETPIN_METRICS_TOKEN)"},
 	{Name: "MEETPIN_DATA_DIR", Default: "./data", Help: "directory for the SQLite file and uploads"},
 	{Name: "SITE_URL", Help: "public base URL, e.g. https://meetpin.example (default http://localhost<addr> in development)"},
 	{Name: "DATABASE_URL", Help: "empty: SQLite at $MEETPIN_DATA_DIR/meetpin.db; postgres://user:pass@host/db: PostgreSQL", Secret: true},
 	{Name: "REDIS_URL", Help: "redis://host:6379/0: share cache, rate limits and pub/sub between replicas", Secret: true},
 	{Name: "ADMIN_TOKEN", Help: "bearer token for /api/monitoring, /api/cache/* and other operator endpoints (at least 16 characters)", Secret: true},
-	{Name: "MEETPIN_METRICS_TOKEN", Help: "bearer token that GET /metrics requires (at least 16 characters); empty: /metrics is open, so keep it off the public network", Secret: true},
+	{Name: "MEETPIN_METRICS_TOKEN", Help: "bearer token that GET /metrics requires (at least 16 characters); required in production; empty in development: /metrics is open", Secret: true},
 	{Name: "CRON_SECRET", Help: "bearer token for GET /api/cron and POST /api/cron/{job} (at least 16 characters)", Secret: true},
 	{Name: "MEETPIN_AUTO_MIGRATE", Default: "true", Help: "apply pending migrations when serve starts; false: refuse to serve an outdated schema"},
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
@@ -101,6 +107,8 @@ var Vars = []Var{
 	{Name: "KAKAO_API_BASE", Default: "https://dapi.kakao.com", Help: "base URL of the Kakao Local API"},
 	{Name: "MEETPIN_MAP_TILE_URL", Default: DefaultMapTileURL, Help: "Leaflet tile URL template with {z}, {x} and {y}; {s} etc. only in the host's first label; its host is allowed in the CSP's img-src (https in production)"},
 	{Name: "MEETPIN_MAP_ATTRIBUTION", Default: DefaultMapAttribution, Help: "attribution HTML the map shows for its tiles (at most 500 characters)"},
+	{Name: "MEETPIN_SSE_MAX", Default: "auto", Help: "event streams one process keeps open at most (each holds a connection and a file descriptor); beyond it 503 with Retry-After; auto: half the open-file limit"},
+	{Name: "MEETPIN_MAX_UPCOMING_ROOMS", Default: "10", Help: "rooms one host may have open and not yet started; the next is refused with 409 TOO_MANY_ROOMS"},
 	{Name: "MEETPIN_CACHE_SIZE_MB", Default: "64", Help: "bound of the in-process cache in MiB, least recently used entries evicted first (with REDIS_URL the cache lives in Redis, bounded by its maxmemory)"},
 }
 
@@ -156,6 +164,12 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.DataDir == "" {
 		bad("MEETPIN_DATA_DIR", "must not be empty")
 	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+		if c.Env == Production {
+			c.Addr = ":8080"
+		}
+	}
 	if _, port, err := splitAddr(c.Addr); err != nil {
 		bad("MEETPIN_ADDR", "%v", err)
 	} else if c.SiteURL == "" && c.Env != Production {
@@ -194,6 +208,14 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.CacheSizeMB, err = strconv.Atoi(get("MEETPIN_CACHE_SIZE_MB")); err != nil || c.CacheSizeMB < 1 || c.CacheSizeMB > 1<<16 {
 		bad("MEETPIN_CACHE_SIZE_MB", "must be a whole number of MiB from 1 to 65536")
 	}
+	if c.MaxUpcomingRooms, err = strconv.Atoi(get("MEETPIN_MAX_UPCOMING_ROOMS")); err != nil || c.MaxUpcomingRooms < 1 || c.MaxUpcomingRooms > 1000 {
+		bad("MEETPIN_MAX_UPCOMING_ROOMS", "must be a whole number from 1 to 1000")
+	}
+	if v := get("MEETPIN_SSE_MAX"); v != "auto" {
+		if c.SSEMax, err = strconv.Atoi(v); err != nil || c.SSEMax < 1 || c.SSEMax > 1<<20 {
+			bad("MEETPIN_SSE_MAX", "must be auto or a whole number from 1 to 1048576")
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -207,7 +229,10 @@ func Load(getenv func(string) string) (Config, error) {
 			bad(s.name, "must be at least 16 characters")
 		}
 	}
-	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+	switch {
+	case c.MetricsToken == "" && c.Env == Production:
+		bad("MEETPIN_METRICS_TOKEN", "is required in production (the metrics name every route and its traffic)")
+	case c.MetricsToken != "" && len(c.MetricsToken) < 16:
 		bad("MEETPIN_METRICS_TOKEN", "must be at least 16 characters")
 	}
 	if c.Env == Production && c.SiteURL == "" {
@@ -341,6 +366,11 @@ func (c Config) String() string {
 		"KAKAO_REST_API_KEY": redact(c.KakaoRESTAPIKey), "KAKAO_API_BASE": c.KakaoAPIBase,
 		"MEETPIN_MAP_TILE_URL": c.MapTileURL, "MEETPIN_MAP_ATTRIBUTION": c.MapAttribution,
 		"MEETPIN_CACHE_SIZE_MB": strconv.Itoa(c.CacheSizeMB),
+	}
+	vals["MEETPIN_MAX_UPCOMING_ROOMS"] = strconv.Itoa(c.MaxUpcomingRooms)
+	vals["MEETPIN_SSE_MAX"] = "auto"
+	if c.SSEMax > 0 {
+		vals["MEETPIN_SSE_MAX"] = strconv.Itoa(c.SSEMax)
 	}
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)

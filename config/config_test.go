@@ -115,23 +115,32 @@ func TestParsedValues(t *testing.T) {
 	if cfg.MetricsToken != "metrics-token-0123456789abcdef" {
 		t.Fatalf("MetricsToken %q", cfg.MetricsToken)
 	}
-	// The metrics token is optional, in production too.
-	if cfg := mustLoad(t, prodEnv(map[string]string{"MEETPIN_METRICS_TOKEN": ""})); cfg.MetricsToken != "" {
+	// The metrics token is required in production (issue 14), optional in
+	// development.
+	if _, err := load(prodEnv(map[string]string{"MEETPIN_METRICS_TOKEN": ""})); err == nil || !strings.Contains(err.Error(), "MEETPIN_METRICS_TOKEN: is required in production") {
+		t.Fatalf("production without a metrics token: %v", err)
+	}
+	if cfg := mustLoad(t, nil); cfg.MetricsToken != "" {
 		t.Fatalf("MetricsToken %q without the variable", cfg.MetricsToken)
+	}
+	// Production listens on every interface by default, development on
+	// loopback only (issue 14: the demo passwords are public).
+	if cfg := mustLoad(t, prodEnv(map[string]string{"MEETPIN_ADDR": ""})); cfg.Addr != ":8080" {
+		t.Fatalf("production default address %q", cfg.Addr)
 	}
 }
 
 func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, nil)
 	want := config.Config{
-		Addr: ":8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
+		Addr: "127.0.0.1:8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
 		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
 		RateLimit: config.RateLimits{
 			API: config.Rate{Limit: 100, Window: time.Minute}, Auth: config.Rate{Limit: 5, Window: 15 * time.Minute},
 			Rooms: config.Rate{Limit: 5, Window: time.Minute}, Messages: config.Rate{Limit: 50, Window: time.Minute},
 			Uploads: config.Rate{Limit: 10, Window: time.Minute},
 		},
-		Cron:          true,
+		Cron: true, MaxUpcomingRooms: 10,
 		StripeAPIBase: "https://api.stripe.com", KakaoAPIBase: "https://dapi.kakao.com",
 		MapTileURL: config.DefaultMapTileURL, MapAttribution: config.DefaultMapAttribution,
 		CacheSizeMB: 64,

@@ -307,6 +307,7 @@ var en = map[string]string{
 	"js.field.taken":                  "Already taken.",
 	"js.field.nickname":               "Only Hangul, letters, digits and _.",
 	"js.field.reserved":               "Contains a reserved word.",
+	"js.field.common":                 "Too common: choose a password that is harder to guess.",
 	"js.field.lead":                   "Must be at least 30 minutes from now.",
 	"js.field.maxlead":                "Must be within 7 days.",
 	"js.field.oneof":                  "Pick one from the list.",

@@ -307,6 +307,7 @@ var ko = map[string]string{
 	"js.field.taken":                  "이미 사용 중이에요.",
 	"js.field.nickname":               "한글, 영문, 숫자, 밑줄(_)만 쓸 수 있어요.",
 	"js.field.reserved":               "사용할 수 없는 단어가 들어 있어요.",
+	"js.field.common":                 "너무 흔한 비밀번호예요. 추측하기 어려운 비밀번호를 골라 주세요.",
 	"js.field.lead":                   "지금부터 30분 뒤 이후로 정해 주세요.",
 	"js.field.maxlead":                "7일 안으로 정해 주세요.",
 	"js.field.oneof":                  "목록에서 골라 주세요.",

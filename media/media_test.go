@@ -2,6 +2,7 @@ package media_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -12,10 +13,13 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"meetpin.app/media"
+	"meetpin.app/meetpintest"
 )
 
 // picture is a w×h image with a gradient and a half-transparent corner.
@@ -202,8 +206,59 @@ func TestProcessLimits(t *testing.T) {
 	if _, err := png.DecodeConfig(bytes.NewReader(bomb)); err != nil {
 		t.Fatalf("bomb header does not parse: %v", err)
 	}
-	if _, err := media.Process(bytes.NewReader(bomb), media.AvatarSize); !errors.Is(err, media.ErrCorrupt) {
+	if _, err := media.Process(bytes.NewReader(bomb), media.AvatarSize); !errors.Is(err, media.ErrTooManyPixels) {
 		t.Fatalf("bomb: err = %v", err)
+	}
+}
+
+// cmykJPEG is the start of a 16×16 four-component (CMYK) baseline JPEG:
+// enough for its header to parse.
+var cmykJPEG = []byte{
+	0xFF, 0xD8, // SOI
+	0xFF, 0xC0, 0, 20, 8, 0, 16, 0, 16, 4, // SOF0: 8 bits, 16×16, 4 components
+	1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 4, 0x11, 0,
+	0xFF, 0xDA, 0, 14, 4, 1, 0, 2, 0, 3, 0, 4, 0, 0, 63, 0, // SOS
+	0xFF, 0xD9, // EOI
+}
+
+// TestProcessRefusesMemoryBombs is the attack of issue 14: a 6324×6324
+// PNG of zeros at 16 bits per channel (about 250 KB of file, 320 MB of
+// pixels) took 1.7 GB of memory and 22 s per upload. It is refused from
+// its header: the whole call allocates a few megabytes (reading the file). Not
+// parallel, so that the allocation count is this test's alone.
+func TestProcessRefusesMemoryBombs(t *testing.T) {
+	cases := []struct {
+		name string
+		data []byte
+		err  error
+	}{
+		{"16-bit RGBA 6324×6324 (the attack)", meetpintest.ZeroPNG(6324, 6324, 16), media.ErrDepth},
+		{"16-bit RGBA 32×32", meetpintest.ZeroPNG(32, 32, 16), media.ErrDepth},
+		{"8-bit RGBA 6324×6324 (160 MB decoded)", meetpintest.ZeroPNG(6324, 6324, 8), media.ErrTooManyPixels},
+		{"8-bit RGBA 4200×4200 (70 MB decoded)", meetpintest.ZeroPNG(4200, 4200, 8), media.ErrTooManyPixels},
+		{"CMYK JPEG", cmykJPEG, media.ErrDepth},
+	}
+	for _, c := range cases {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := media.Process(bytes.NewReader(c.data), media.AvatarSize)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, c.err) {
+			t.Errorf("%s: err = %v, want %v", c.name, err, c.err)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+			t.Errorf("%s: allocated %d MB before refusing", c.name, alloc>>20)
+		}
+	}
+	// Just under the budget still decodes: 4000×4000 RGBA is 61 MiB (with
+	// a longer timeout: the race detector makes decoding ten times slower).
+	p := media.NewProcessor(media.Limits{Timeout: 5 * time.Minute})
+	img, err := p.Process(context.Background(), bytes.NewReader(meetpintest.ZeroPNG(4000, 4000, 8)), media.AvatarSize)
+	if err != nil {
+		t.Fatalf("4000×4000: %v", err)
+	}
+	if m, _ := decode(t, img); m.Bounds().Dx() != media.AvatarSize {
+		t.Fatalf("4000×4000 → %v", m.Bounds())
 	}
 }
 

@@ -1,6 +1,7 @@
 package meetpintest
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -258,6 +259,82 @@ func testRooms(t *testing.T, open func(t *testing.T) meetpin.Store) {
 			}
 		}
 		assertRoom(t, "unchanged", mustRoom(t, s, room.ID), room)
+	})
+
+	t.Run("UpdateMaxPeopleBelowParticipants", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		room := mustCreateRoom(t, s, mustCreateUser(t, s), func(r *meetpin.Room) { r.MaxPeople = 5 })
+		for range 2 {
+			req := mustCreateRequest(t, s, room, mustCreateUser(t, s))
+			_, err := s.AcceptRequest(ctx, req.ID, uuid.NewString(), now())
+			assertCode(t, err, "")
+		}
+		before := mustRoom(t, s, room.ID)
+		_, err := s.UpdateRoom(ctx, room.ID, meetpin.RoomUpdate{MaxPeople: ptr(2), Title: ptr("smaller")}, now())
+		assertCode(t, err, meetpin.EVALIDATION)
+		var e *meetpin.Error
+		if !errors.As(err, &e) || e.Fields["max_people"] != "must be at least 3" {
+			t.Fatalf("error %v, want the max_people field", err)
+		}
+		assertRoom(t, "unchanged", mustRoom(t, s, room.ID), before)
+		got, err := s.UpdateRoom(ctx, room.ID, meetpin.RoomUpdate{MaxPeople: ptr(3)}, now())
+		assertCode(t, err, "")
+		assertEq(t, "MaxPeople", got.MaxPeople, 3)
+		_, err = s.UpdateRoom(ctx, uuid.NewString(), meetpin.RoomUpdate{MaxPeople: ptr(3)}, now())
+		assertCode(t, err, meetpin.ENOTFOUND)
+		_, err = s.UpdateRoom(ctx, "not-a-uuid", meetpin.RoomUpdate{MaxPeople: ptr(3)}, now())
+		assertCode(t, err, meetpin.ENOTFOUND)
+	})
+
+	// UpdateMaxPeopleRacesAccept is the over-filled room of issue 14: a
+	// host lowers max_people to 2 while accepting five guests into a room
+	// of 6. Whatever the order, the room never holds more people than its
+	// max_people: 100 rounds.
+	t.Run("UpdateMaxPeopleRacesAccept", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		host := mustCreateUser(t, s)
+		guests := make([]*meetpin.User, 5)
+		for i := range guests {
+			guests[i] = mustCreateUser(t, s)
+		}
+		overfilled, shrunk := 0, 0
+		for round := range 100 {
+			room := mustCreateRoom(t, s, host, func(r *meetpin.Room) { r.MaxPeople = 6 })
+			reqs := make([]*meetpin.Request, len(guests))
+			for i, g := range guests {
+				reqs[i] = mustCreateRequest(t, s, room, g)
+			}
+			errs := together(len(reqs)+1, func(i int) error {
+				if i == len(reqs) {
+					_, err := s.UpdateRoom(ctx, room.ID, meetpin.RoomUpdate{MaxPeople: ptr(2)}, now())
+					return err
+				}
+				_, err := s.AcceptRequest(ctx, reqs[i].ID, uuid.NewString(), now())
+				return err
+			})
+			for i, err := range errs {
+				if code := meetpin.ErrorCode(err); code != "" && code != meetpin.EROOMFULL && code != meetpin.EVALIDATION {
+					t.Fatalf("round %d, call %d: %v", round, i, err)
+				}
+			}
+			got := mustRoom(t, s, room.ID)
+			if got.ParticipantsCount > got.MaxPeople {
+				overfilled++
+				t.Errorf("round %d: %d people in a room of %d", round, got.ParticipantsCount, got.MaxPeople)
+			}
+			if errs[len(reqs)] == nil {
+				shrunk++
+				assertEq(t, "MaxPeople after the update", got.MaxPeople, 2)
+			} else {
+				assertEq(t, "MaxPeople after a refused update", got.MaxPeople, 6)
+			}
+		}
+		assertEq(t, "over-filled rooms", overfilled, 0)
+		t.Logf("100 rounds: the update won %d, the accepts %d, 0 over-filled", shrunk, 100-shrunk)
 	})
 
 	t.Run("DeleteWithPendingRequest", func(t *testing.T) {

@@ -52,6 +52,10 @@ type Options struct {
 	Rejections RejectionCounter // rate-limit rejections by class
 	Jobs       JobStats         // cron runs by job and result
 	Streams    func() int64     // event streams open now
+	// StreamCaps reports the caps on event streams: the process's
+	// maximum, streams closed because their user opened one too many, and
+	// streams refused because the process was at its maximum.
+	StreamCaps func() (max, replaced, refused int64)
 	// Now is the clock of the recent window (time.Now when nil).
 	Now func() time.Time
 }

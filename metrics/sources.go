@@ -22,6 +22,8 @@ type sourceCollector struct {
 	o Options
 
 	streams                          *prometheus.Desc
+	streamMax, streamsReplaced       *prometheus.Desc
+	streamsRefused                   *prometheus.Desc
 	poolMax, poolOpen, poolInUse     *prometheus.Desc
 	poolIdle, poolWaits              *prometheus.Desc
 	cacheHits, cacheMisses, cacheKey *prometheus.Desc
@@ -31,25 +33,29 @@ type sourceCollector struct {
 
 func newSourceCollector(o Options) *sourceCollector {
 	return &sourceCollector{
-		o:           o,
-		streams:     desc("sse_open_streams", "Server-Sent Event streams open now."),
-		poolMax:     desc("db_pool_max_connections", "Largest number of database connections the pool may open."),
-		poolOpen:    desc("db_pool_open_connections", "Database connections open now."),
-		poolInUse:   desc("db_pool_in_use_connections", "Database connections in use now."),
-		poolIdle:    desc("db_pool_idle_connections", "Database connections idle now."),
-		poolWaits:   desc("db_pool_waits_total", "Times a request had to wait for a free database connection."),
-		cacheHits:   desc("cache_hits_total", "Cache reads that found their key.", "backend"),
-		cacheMisses: desc("cache_misses_total", "Cache reads that missed.", "backend"),
-		cacheKey:    desc("cache_keys", "Keys in the cache now.", "backend"),
-		cacheUp:     desc("cache_up", "1 when the cache backend answers, else 0.", "backend"),
-		rejections:  desc("ratelimit_rejections_total", "Requests refused by the rate limiter, by limit class.", "class"),
-		jobRuns:     desc("cron_runs_total", "Cron job runs, by job and result.", "job", "result"),
+		o:         o,
+		streams:   desc("sse_open_streams", "Server-Sent Event streams open now."),
+		streamMax: desc("sse_max_streams", "Server-Sent Event streams this process keeps open at most (MEETPIN_SSE_MAX)."),
+		streamsReplaced: desc("sse_replaced_streams_total",
+			"Event streams closed (event: replaced) because their user opened more than the per-user cap."),
+		streamsRefused: desc("sse_refused_streams_total", "Event streams refused with 503 because the process was at MEETPIN_SSE_MAX."),
+		poolMax:        desc("db_pool_max_connections", "Largest number of database connections the pool may open."),
+		poolOpen:       desc("db_pool_open_connections", "Database connections open now."),
+		poolInUse:      desc("db_pool_in_use_connections", "Database connections in use now."),
+		poolIdle:       desc("db_pool_idle_connections", "Database connections idle now."),
+		poolWaits:      desc("db_pool_waits_total", "Times a request had to wait for a free database connection."),
+		cacheHits:      desc("cache_hits_total", "Cache reads that found their key.", "backend"),
+		cacheMisses:    desc("cache_misses_total", "Cache reads that missed.", "backend"),
+		cacheKey:       desc("cache_keys", "Keys in the cache now.", "backend"),
+		cacheUp:        desc("cache_up", "1 when the cache backend answers, else 0.", "backend"),
+		rejections:     desc("ratelimit_rejections_total", "Requests refused by the rate limiter, by limit class.", "class"),
+		jobRuns:        desc("cron_runs_total", "Cron job runs, by job and result.", "job", "result"),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *sourceCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.streams, c.poolMax, c.poolOpen, c.poolInUse, c.poolIdle, c.poolWaits,
+	for _, d := range []*prometheus.Desc{c.streams, c.streamMax, c.streamsReplaced, c.streamsRefused, c.poolMax, c.poolOpen, c.poolInUse, c.poolIdle, c.poolWaits,
 		c.cacheHits, c.cacheMisses, c.cacheKey, c.cacheUp, c.rejections, c.jobRuns} {
 		ch <- d
 	}
@@ -65,6 +71,12 @@ func (c *sourceCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if c.o.Streams != nil {
 		gauge(c.streams, float64(c.o.Streams()))
+	}
+	if c.o.StreamCaps != nil {
+		max, replaced, refused := c.o.StreamCaps()
+		gauge(c.streamMax, float64(max))
+		counter(c.streamsReplaced, float64(replaced))
+		counter(c.streamsRefused, float64(refused))
 	}
 	if c.o.Store != nil {
 		p := c.o.Store.Stats()

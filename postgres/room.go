@@ -78,9 +78,29 @@ func (db *DB) RoomByID(ctx context.Context, id string) (*meetpin.Room, error) {
 }
 
 // UpdateRoom applies the non-nil fields of upd, sets updated_at and returns
-// the new room. ENOTFOUND if absent.
+// the new room. ENOTFOUND if absent. A new max_people is checked against
+// the participants after the room row is locked FOR NO KEY UPDATE, the
+// lock AcceptRequest takes first: accepts and this update run one after
+// the other, and the count sees every acceptance committed before.
 func (db *DB) UpdateRoom(ctx context.Context, id string, upd meetpin.RoomUpdate, now time.Time) (*meetpin.Room, error) {
-	r, err := scanRoom(db.pool.QueryRow(ctx, `
+	var r *meetpin.Room
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if upd.MaxPeople != nil {
+			tag, err := tx.Exec(ctx, `SELECT FROM rooms WHERE id = $1 FOR NO KEY UPDATE`, id)
+			if err != nil {
+				return err
+			} else if tag.RowsAffected() == 0 {
+				return notFound("room")
+			}
+			accepted, err := acceptedCount(ctx, tx, id)
+			if err != nil {
+				return err
+			} else if *upd.MaxPeople < 1+accepted {
+				return meetpin.MaxPeopleBelow(1 + accepted)
+			}
+		}
+		var err error
+		r, err = scanRoom(tx.QueryRow(ctx, `
 		UPDATE rooms r SET
 			title       = COALESCE(@title, r.title),
 			category    = COALESCE(@category, r.category),
@@ -96,19 +116,21 @@ func (db *DB) UpdateRoom(ctx context.Context, id string, upd meetpin.RoomUpdate,
 		FROM profiles p
 		WHERE r.id = @id AND p.uid = r.host_uid
 		RETURNING `+roomColumns, pgx.NamedArgs{
-		"id":          id,
-		"title":       upd.Title,
-		"category":    upd.Category,
-		"lat":         upd.Lat,
-		"lng":         upd.Lng,
-		"place_text":  upd.PlaceText,
-		"start_at":    msPtr(upd.StartAt),
-		"max_people":  upd.MaxPeople,
-		"fee":         upd.Fee,
-		"visibility":  upd.Visibility,
-		"description": upd.Description,
-		"now":         ms(now),
-	}))
+			"id":          id,
+			"title":       upd.Title,
+			"category":    upd.Category,
+			"lat":         upd.Lat,
+			"lng":         upd.Lng,
+			"place_text":  upd.PlaceText,
+			"start_at":    msPtr(upd.StartAt),
+			"max_people":  upd.MaxPeople,
+			"fee":         upd.Fee,
+			"visibility":  upd.Visibility,
+			"description": upd.Description,
+			"now":         ms(now),
+		}))
+		return err
+	})
 	return r, dbError(err, "room")
 }
 

@@ -138,6 +138,19 @@ func (db *DB) UpdateRoom(ctx context.Context, id string, upd meetpin.RoomUpdate,
 	add("updated_at", ms(now))
 	var out *meetpin.Room
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// The transaction is IMMEDIATE (one writer at a time), so no
+		// accept runs between this count and the update.
+		if upd.MaxPeople != nil {
+			var participants int
+			err := tx.QueryRowContext(ctx, `SELECT 1 + (SELECT count(*) FROM requests WHERE room_id = r.id AND status = 'accepted')
+				FROM rooms r WHERE r.id = ?`, id).Scan(&participants)
+			if err != nil {
+				return err
+			}
+			if *upd.MaxPeople < participants {
+				return meetpin.MaxPeopleBelow(participants)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE rooms SET `+strings.Join(set, ", ")+` WHERE id = ?`, append(args, id)...)
 		if err != nil {
 			return err

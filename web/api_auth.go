@@ -33,6 +33,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if !s.allowLoginAttempt(w, r, in.Email) {
+		return
+	}
 	res, err := s.app.Login(r.Context(), in.Email, in.Password)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +140,13 @@ func TestSignupValidation(t *testing.T) {
 			{"password", map[string]any{"password": "7chars!"}},
 			{"password", map[string]any{"password": ""}},
 			{"password", map[string]any{"password": strings.Repeat("p", 73)}},
+			// Common passwords (issue 14): the 10,000 most common, a common
+			// word and digits, one character repeated.
+			{"password", map[string]any{"password": "password"}},
+			{"password", map[string]any{"password": "12345678"}},
+			{"password", map[string]any{"password": "aaaaaaaa"}},
+			{"password", map[string]any{"password": "qwerty123"}},
+			{"password", map[string]any{"password": "Iloveyou"}},
 			{"email", map[string]any{"email": ""}},
 			{"email", map[string]any{"email": "not-an-email"}},
 			{"email", map[string]any{"email": "a@localhost"}},
@@ -188,7 +197,7 @@ func TestSignupValidation(t *testing.T) {
 		}
 		// The boundaries are allowed.
 		s.call("POST", "/api/auth/signup", map[string]any{"email": "edge1@example.com", "password": "8 chars!", "nickname": "ab"}, "").want(t, 201, "")
-		s.call("POST", "/api/auth/signup", map[string]any{"email": "edge2@example.com", "password": strings.Repeat("p", 72), "nickname": strings.Repeat("가", 20)}, "").want(t, 201, "")
+		s.call("POST", "/api/auth/signup", map[string]any{"email": "edge2@example.com", "password": strings.Repeat("pq", 36), "nickname": strings.Repeat("가", 20)}, "").want(t, 201, "")
 	})
 }
 
@@ -373,4 +382,30 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestLoginAccountLimit is the distributed guess of issue 14: sign-in
+// attempts on one account are limited whatever the client IP (each try
+// here comes from another X-Forwarded-For behind a trusted proxy, so the
+// per-IP auth limit never sees two from one address). The eleventh attempt
+// is 429 even with the right password; other accounts are not affected.
+func TestLoginAccountLimit(t *testing.T) {
+	engines(t, func(t *testing.T, store meetpin.Store) {
+		s, _ := newLimitedServer(t, store, map[string]string{"MEETPIN_TRUSTED_PROXIES": "127.0.0.1/32,::1/128"})
+		s.appUser("guessed")
+		s.appUser("bystander")
+		login := func(i int, email, pw string) *reply {
+			body := strings.NewReader(mustJSON(t, map[string]any{"email": email, "password": pw}))
+			return s.request("POST", "/api/auth/login", "application/json", body,
+				map[string]string{"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", i)})
+		}
+		for i := range 10 {
+			login(i, "guessed@example.com", fmt.Sprintf("guess number %d", i)).wantError(t, 401, meetpin.EUNAUTHORIZED)
+		}
+		r := login(10, " GUESSED@example.com", "correct horse").wantError(t, 429, meetpin.ERATELIMIT)
+		if wait, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || wait < 1 || wait > 15*60 {
+			t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+		}
+		login(11, "bystander@example.com", "correct horse").want(t, 200, "")
+	})
 }

@@ -42,9 +42,12 @@ func (s *Server) handleAvatarUpload(w http.ResponseWriter, r *http.Request) {
 			part.Close()
 			continue
 		}
-		img, err = media.Process(part, media.AvatarSize)
+		img, err = s.images.Process(r.Context(), part, media.AvatarSize)
 		part.Close()
 		if err != nil {
+			if errors.Is(err, media.ErrBusy) {
+				w.Header().Set("Retry-After", "2")
+			}
 			s.writeError(w, r, uploadError(err))
 			return
 		}
@@ -81,6 +84,14 @@ func uploadError(err error) error {
 		return meetpin.Errorf(meetpin.EPAYLOADTOOLARGE, "avatar: the image must be at most 5 MB")
 	case errors.Is(err, media.ErrUnsupported):
 		return meetpin.Errorf(meetpin.EUNSUPPORTEDMEDIA, "avatar: only JPEG, PNG and WebP images are accepted")
+	case errors.Is(err, media.ErrDepth):
+		return meetpin.Errorf(meetpin.EUNSUPPORTEDMEDIA, "avatar: only 8-bit RGB or grayscale images are accepted (no 16-bit, no CMYK)")
+	case errors.Is(err, media.ErrTooManyPixels):
+		return &meetpin.Error{Code: meetpin.EVALIDATION, Message: "avatar: the image has too many pixels; send a smaller one (a 12-megapixel photo is fine)", Fields: map[string]string{"avatar": "has too many pixels"}}
+	case errors.Is(err, media.ErrTimeout):
+		return &meetpin.Error{Code: meetpin.EVALIDATION, Message: "avatar: the image took too long to decode; send a smaller one", Fields: map[string]string{"avatar": "took too long to decode"}}
+	case errors.Is(err, media.ErrBusy):
+		return meetpin.Errorf(meetpin.EUNAVAILABLE, "avatar: too many images are being processed; retry in a few seconds")
 	case errors.Is(err, media.ErrCorrupt):
 		return &meetpin.Error{Code: meetpin.EVALIDATION, Message: "avatar: the image could not be decoded", Fields: map[string]string{"avatar": "could not be decoded"}}
 	}

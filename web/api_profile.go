@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"meetpin.app/app"
+	"meetpin.app/media"
 )
 
 // handleProfileGet: GET /api/profile → my profile.
@@ -23,10 +24,18 @@ func (s *Server) handleProfilePatch(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.app.UpdateProfile(r.Context(), userOf(r), in)
+	u := userOf(r)
+	old, _ := s.app.Me(r.Context(), u)
+	p, err := s.app.UpdateProfile(r.Context(), u, in)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	// An uploaded avatar that the profile no longer names goes, as on
+	// DELETE /api/profile/avatar: it would otherwise stay served (and
+	// cached for a year) after the user removed it.
+	if old != nil && old.AvatarURL != nil && (p.AvatarURL == nil || *p.AvatarURL != *old.AvatarURL) {
+		media.Store{Dir: s.media}.Remove(avatarKind, ownAvatarFile(*old.AvatarURL, u.ID))
 	}
 	writeOK(w, http.StatusOK, p, "profile updated")
 }

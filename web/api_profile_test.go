@@ -17,10 +17,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/meetpintest"
+	"meetpin.app/sqlite/sqlitetest"
 )
 
 func getProfile(t *testing.T, s *testServer, token string) meetpin.Profile {
@@ -457,6 +460,61 @@ func TestAvatarNotShared(t *testing.T) {
 		}
 		if p := getProfile(t, s, owner.Token); p.AvatarURL == nil || *p.AvatarURL != url {
 			t.Fatalf("owner's avatar %v", p.AvatarURL)
+		}
+	})
+}
+
+// TestAvatarMemoryBomb is the attack of issue 14 over HTTP: four parallel
+// uploads of a 6324×6324 16-bit PNG of zeros (320 MB of pixels each; on
+// the old code 1.7 GB of memory and 22 s per upload) are refused from the
+// header, as is an 8-bit canvas too big to decode; nothing is stored. The
+// memory the real process keeps is measured by tools/imagebomb
+// (docs/security.md).
+func TestAvatarMemoryBomb(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, sqlitetest.New(t))
+	u := s.signup("bomber")
+	bomb := meetpintest.ZeroPNG(6324, 6324, 16)
+	var wg sync.WaitGroup
+	replies := make([]*reply, 4)
+	for i := range replies {
+		wg.Go(func() { replies[i] = s.upload(u.Token, "avatar", "zeros.png", "image/png", bomb) })
+	}
+	wg.Wait()
+	for _, r := range replies {
+		r.wantError(t, 415, meetpin.EUNSUPPORTEDMEDIA)
+		if !strings.Contains(r.Message, "16-bit") {
+			t.Fatalf("message %q does not say why", r.Message)
+		}
+	}
+	s.upload(u.Token, "avatar", "zeros.png", "image/png", meetpintest.ZeroPNG(6324, 6324, 8)).wantField(t, "avatar")
+	if p := getProfile(t, s, u.Token); p.AvatarURL != nil {
+		t.Fatalf("a refused upload set the avatar: %v", *p.AvatarURL)
+	}
+}
+
+// TestAvatarClearedByPatch is the orphaned avatar of issue 14: clearing
+// avatar_url with PATCH /api/profile used to leave the uploaded file
+// served (with a year of immutable caching). It now goes as on DELETE.
+func TestAvatarClearedByPatch(t *testing.T) {
+	engines(t, func(t *testing.T, store meetpin.Store) {
+		s := newServer(t, store)
+		u := s.signup("forgetful")
+		var d avatarData
+		s.upload(u.Token, "avatar", "me.png", "image/png", pngBytes(t, 40, 40)).want(t, 200, "").into(t, &d)
+		file := *d.AvatarURL
+		if status, _, _ := s.fetch(file); status != 200 {
+			t.Fatalf("uploaded avatar: %d", status)
+		}
+		s.call("PATCH", "/api/profile", map[string]any{"avatar_url": nil}, u.Token).want(t, 200, "")
+		if status, _, _ := s.fetch(file); status != 404 {
+			t.Fatalf("cleared avatar still served: %d", status)
+		}
+		// A nickname change keeps the avatar.
+		s.upload(u.Token, "avatar", "me.png", "image/png", pngBytes(t, 40, 40)).want(t, 200, "").into(t, &d)
+		s.call("PATCH", "/api/profile", map[string]any{"intro": "hello"}, u.Token).want(t, 200, "")
+		if status, _, _ := s.fetch(*d.AvatarURL); status != 200 {
+			t.Fatalf("avatar gone after an unrelated edit: %d", status)
 		}
 	})
 }

@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/app"
+	"meetpin.app/web"
 )
 
 // TestRoomJourney is the first user journey over HTTP, on each engine: A
@@ -156,5 +159,33 @@ func TestRoomListQuery(t *testing.T) {
 		}
 		// A box across the antimeridian is valid.
 		s.call("GET", "/api/rooms?bbox=-10,170,10,-170", nil, "").want(t, 200, "")
+	})
+}
+
+// TestUpcomingRoomsCap is the room flood of issue 14: a host could open
+// rooms without bound. At MEETPIN_MAX_UPCOMING_ROOMS (10 here) upcoming
+// rooms the next is 409 TOO_MANY_ROOMS; deleting one makes room again, and
+// another host is not affected.
+func TestUpcomingRoomsCap(t *testing.T) {
+	engines(t, func(t *testing.T, store meetpin.Store) {
+		s := newServerEdit(t, store, func(ao *app.Options, _ *web.Options) { ao.MaxUpcomingRooms = 10 })
+		host, other := s.signup("busyHost"), s.signup("calmHost")
+		var first string
+		for i := range 10 {
+			var d struct {
+				Room struct {
+					ID string `json:"id"`
+				} `json:"room"`
+			}
+			s.call("POST", "/api/rooms", roomBody(map[string]any{"title": fmt.Sprintf("room %d", i)}), host.Token).want(t, 201, "").into(t, &d)
+			if i == 0 {
+				first = d.Room.ID
+			}
+		}
+		s.call("POST", "/api/rooms", roomBody(nil), host.Token).wantError(t, 409, meetpin.ETOOMANYROOMS)
+		s.call("POST", "/api/rooms", roomBody(nil), other.Token).want(t, 201, "")
+		s.call("DELETE", "/api/rooms/"+first, nil, host.Token).want(t, 200, "")
+		s.call("POST", "/api/rooms", roomBody(nil), host.Token).want(t, 201, "")
+		s.call("POST", "/api/rooms", roomBody(nil), host.Token).wantError(t, 409, meetpin.ETOOMANYROOMS)
 	})
 }

@@ -2,16 +2,35 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"meetpin.app"
 )
 
-// safeNext returns a local path to go to after signing in: only paths on
-// this site ("/…", never "//host" or "/\host"), /map by default.
+// safeNext returns a local path to go to after signing in, /map by
+// default. Browsers forgive a lot in a Location header or in
+// location.assign: they drop tabs and newlines ("/\t/evil" is "//evil"),
+// read "\" as "/", and take "//host" as another site. So a next path is
+// accepted only when it starts with exactly one "/", holds nothing but
+// printable ASCII other than "\" (no spaces, controls or look-alike
+// slashes), does not start with "//" once unescaped either, and parses
+// with no scheme and no host. web/static/js/app.js (safePath) applies the
+// same rule before it navigates.
 func safeNext(v string) string {
-	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.HasPrefix(v, "/\\") || strings.ContainsAny(v, "\r\n") {
-		return "/map"
+	const fallback = "/map"
+	if len(v) == 0 || len(v) > 2048 || v[0] != '/' || strings.HasPrefix(v, "//") {
+		return fallback
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return fallback
+		}
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/\\") {
+		return fallback
 	}
 	return v
 }

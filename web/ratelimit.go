@@ -1,11 +1,14 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"math"
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -21,7 +24,15 @@ const (
 	classRooms    = "rooms"    // per user
 	classMessages = "messages" // per user
 	classUploads  = "uploads"  // per user
+	classAccount  = "account"  // sign-in attempts per account (accountLoginRate)
 )
+
+// accountLoginRate bounds the sign-in attempts on one account, whatever
+// the client IPs, so that a guess spread over many addresses is slowed as
+// much as one from a single address. Every attempt counts, a success too:
+// nobody signs in ten times in fifteen minutes, and counting before the
+// password is checked is what stops a right guess past the limit.
+var accountLoginRate = config.Rate{Limit: 10, Window: 15 * time.Minute}
 
 // limitClass is one class and its configured rate.
 type limitClass struct {
@@ -51,6 +62,7 @@ func newRateLimits(o Options) *rateLimits {
 			classRooms:    {rate: rl.Rooms, perUser: true},
 			classMessages: {rate: rl.Messages, perUser: true},
 			classUploads:  {rate: rl.Uploads, perUser: true},
+			classAccount:  {rate: accountLoginRate}, // applied by allowLoginAttempt
 		},
 		rejected: make(map[string]*atomic.Int64),
 	}
@@ -142,6 +154,30 @@ func (s *Server) limitRequest(w http.ResponseWriter, r *http.Request, classes []
 	wait := max(seconds(lr.shown.Reset), 1)
 	w.Header().Set("Retry-After", strconv.Itoa(wait))
 	s.writeError(w, r, meetpin.Errorf(meetpin.ERATELIMIT, "too many requests (%s): try again in %d seconds", lr.class, wait))
+	return false
+}
+
+// allowLoginAttempt counts a sign-in attempt on the account of email and,
+// past accountLoginRate, answers 429 with Retry-After and returns false.
+// The key is a hash of the normalised email: no address in the limiter.
+func (s *Server) allowLoginAttempt(w http.ResponseWriter, r *http.Request, email string) bool {
+	l := s.limits
+	if l.limiter == nil {
+		return true
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
+	res, err := l.limiter.Allow(r.Context(), classAccount+":"+hex.EncodeToString(sum[:16]), accountLoginRate.Limit, accountLoginRate.Window)
+	if err != nil {
+		l.failed(s.log, err)
+		return true
+	}
+	if res.Allowed {
+		return true
+	}
+	l.rejected[classAccount].Add(1)
+	wait := max(seconds(res.Reset), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(wait))
+	s.writeError(w, r, meetpin.Errorf(meetpin.ERATELIMIT, "too many sign-in attempts on this account: try again in %d seconds", wait))
 	return false
 }
 

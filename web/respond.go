@@ -33,6 +33,7 @@ var statusOf = map[meetpin.Code]int{
 	meetpin.ECONFLICT:           http.StatusConflict,
 	meetpin.EROOMHASPARTICIPANT: http.StatusConflict,
 	meetpin.EROOMFULL:           http.StatusConflict,
+	meetpin.ETOOMANYROOMS:       http.StatusConflict,
 	meetpin.EOWNROOM:            http.StatusBadRequest,
 	meetpin.EREQUESTCLOSED:      http.StatusBadRequest,
 	meetpin.EBLOCKED:            http.StatusForbidden,

@@ -140,6 +140,7 @@ func TestContentSecurityPolicyConfig(t *testing.T) {
 		prod, _, _ := newServerEnv(t, store, map[string]string{
 			"MEETPIN_ENV": "production", "SITE_URL": "https://meetpin.example",
 			"ADMIN_TOKEN": "admin-token-0123456789", "CRON_SECRET": "cron-secret-0123456789",
+			"MEETPIN_METRICS_TOKEN": "metrics-token-0123456789",
 		})
 		for _, path := range []string{"/api/rooms?bbox=" + seoulBBox, "/nope"} {
 			r := prod.call("GET", path, nil, "")

@@ -19,6 +19,7 @@ import (
 	"meetpin.app/config"
 	"meetpin.app/cron"
 	"meetpin.app/inmem"
+	"meetpin.app/media"
 	"meetpin.app/metrics"
 )
 
@@ -56,6 +57,9 @@ type Options struct {
 	FakeCheckout FakeCheckout
 	// PlacesLimiter limits the place endpoints; nil: an in-process limiter.
 	PlacesLimiter meetpin.Limiter
+	// Images decodes uploads within the process's memory and time limits;
+	// nil: a processor with media.DefaultLimits.
+	Images *media.Processor
 }
 
 // Server is the HTTP handler of one meetpin process.
@@ -72,6 +76,7 @@ type Server struct {
 	heartbeat time.Duration
 	cron      *cron.Scheduler
 	sseOpen   atomic.Int64
+	streams   *streamSet // caps on event streams
 	started   time.Time
 	handler   http.Handler
 	mux       *http.ServeMux
@@ -91,6 +96,7 @@ type Server struct {
 	// Payments (Stripe) and places (Kakao Local).
 	fake          FakeCheckout
 	placesLimiter meetpin.Limiter
+	images        *media.Processor
 	// The web pages: embedded static files and the parsed templates.
 	assets    *assets
 	templates map[string]*template.Template
@@ -110,7 +116,13 @@ func New(o Options) *Server {
 	if s.rejections == nil && o.Limiter != nil {
 		s.rejections = s // the rate limits of this server
 	}
-	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: s.jobs, Streams: s.sseOpen.Load})
+	streamMax := o.Config.SSEMax
+	if streamMax <= 0 {
+		streamMax = autoStreamMax()
+	}
+	s.streams = newStreamSet(streamMax, streamsPerUser)
+	s.metrics = metrics.New(metrics.Options{Store: o.Store, Cache: o.Cache, Rejections: s.rejections, Jobs: s.jobs,
+		Streams: s.sseOpen.Load, StreamCaps: s.streams.caps})
 	if s.heartbeat <= 0 {
 		s.heartbeat = 15 * time.Second
 	}
@@ -120,6 +132,10 @@ func New(o Options) *Server {
 	}
 	if s.placesLimiter == nil {
 		s.placesLimiter = inmem.NewLimiter(0)
+	}
+	s.images = o.Images
+	if s.images == nil {
+		s.images = media.NewProcessor(media.Limits{})
 	}
 	s.assets = newAssets()
 	s.templates = s.parseTemplates() // panics on a template error: fail at boot

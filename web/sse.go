@@ -50,6 +50,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, topics []string,
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	info := infoOf(r)
+	slot, ok := s.streams.acquire(userOf(r).ID)
+	if !ok {
+		w.Header().Set("Retry-After", "10")
+		s.writeError(w, r, meetpin.Errorf(meetpin.EUNAVAILABLE, "too many event streams are open on this server; retry shortly"))
+		return
+	}
+	defer s.streams.release(slot)
 	sessionTopic := app.SessionTopic(info.token)
 	var wake <-chan meetpin.Event
 	if s.broker != nil {
@@ -109,6 +116,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, topics []string,
 			return
 		case <-s.closing:
 			end("shutdown")
+			return
+		case <-slot.replaced:
+			end("replaced") // the user opened too many streams; this was the oldest
 			return
 		case ev, ok := <-wake:
 			if !ok {

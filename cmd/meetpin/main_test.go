@@ -63,7 +63,7 @@ func TestBadConfiguration(t *testing.T) {
 	}
 	// Production reports every missing secret, one line each.
 	_, _, stderr := runCmd(t, map[string]string{"MEETPIN_ENV": "production"}, "serve")
-	for _, want := range []string{"ADMIN_TOKEN", "CRON_SECRET", "SITE_URL"} {
+	for _, want := range []string{"ADMIN_TOKEN", "CRON_SECRET", "SITE_URL", "MEETPIN_METRICS_TOKEN"} {
 		if !strings.Contains(stderr, want) {
 			t.Fatalf("production error does not report %s: %q", want, stderr)
 		}
@@ -231,6 +231,7 @@ func TestDemoRefusedInProduction(t *testing.T) {
 	prod := map[string]string{
 		"MEETPIN_ENV": "production", "SITE_URL": "https://meetpin.example", "MEETPIN_DATA_DIR": t.TempDir(),
 		"ADMIN_TOKEN": "0123456789abcdef0123", "CRON_SECRET": "0123456789abcdef0123", "MEETPIN_ADDR": "127.0.0.1:0",
+		"MEETPIN_METRICS_TOKEN": "0123456789abcdef0123",
 	}
 	if code, _, errs := runCmd(t, prod, "serve", "--demo"); code != 1 || !strings.Contains(errs, "production") {
 		t.Fatalf("serve --demo in production: %d %q", code, errs)

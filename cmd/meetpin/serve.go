@@ -72,7 +72,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 
 	ext := openOutside(cfg, store, log) // Stripe and Kakao; ext.checkers are for /api/health
 	a := app.New(store, log, app.Options{SessionTTL: cfg.SessionTTL, Broker: deps.broker,
-		Payments: ext.payments, Places: ext.places, SiteURL: cfg.SiteURL, Cache: deps.cache})
+		Payments: ext.payments, Places: ext.places, SiteURL: cfg.SiteURL, Cache: deps.cache, MaxUpcomingRooms: cfg.MaxUpcomingRooms})
 	if *demo {
 		if err := seed.DemoIfEmpty(ctx, a, log); err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)

@@ -60,6 +60,7 @@
     [/already (taken|in use)/, "field.taken"],
     [/^may contain only/, "field.nickname"],
     [/reserved word/, "field.reserved"],
+    [/^is too common/, "field.common"],
     [/at least 30 minutes from now/, "field.lead"],
     [/at most 7 days from now/, "field.maxlead"],
     [/^must be one of/, "field.oneof"],
@@ -136,6 +137,22 @@
     });
   }
 
+  // safePath returns p when it is a path on this site, else "/map": one
+  // leading "/", then printable ASCII without a backslash (browsers drop
+  // tabs and newlines and read a backslash as "/", so "/<tab>/evil" would
+  // be "//evil"),
+  // and the same origin once resolved. The server's safeNext (page_auth.go)
+  // has the same rule.
+  function safePath(p) {
+    if (typeof p !== "string" || !/^\/(?![\/\\])[\x21-\x5b\x5d-\x7e]*$/.test(p)) return "/map";
+    try {
+      if (new URL(p, location.href).origin !== location.origin) return "/map";
+    } catch (e) {
+      return "/map";
+    }
+    return p;
+  }
+
   function after(el, data) {
     var next = el.dataset.next, done = el.dataset.done;
     if (done) {
@@ -145,7 +162,7 @@
       return;
     }
     if (next === "reload" || !next) location.reload();
-    else location.assign(fill(next, data || {}));
+    else location.assign(safePath(fill(next, data || {})));
   }
 
   // Forms with data-api submit JSON; forms with data-upload send multipart.
@@ -211,6 +228,8 @@
       notifyBrowser(n);
     });
     es.addEventListener("logout", function () { es.close(); });
+    // Newer tabs of this user took its place (at most 8 streams a user).
+    es.addEventListener("replaced", function () { es.close(); });
     es.addEventListener("shutdown", function () { /* EventSource reconnects by itself */ });
     window.addEventListener("pagehide", function () { es.close(); });
   }

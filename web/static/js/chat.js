@@ -75,6 +75,8 @@
     markRead();
   });
   es.addEventListener("logout", function () { es.close(); });
+  // Newer tabs of this user took its place (at most 8 streams a user).
+  es.addEventListener("replaced", function () { es.close(); });
   window.addEventListener("pagehide", function () { es.close(); });
 
   var readTimer = null;

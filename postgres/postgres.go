@@ -125,6 +125,13 @@ func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 // Engine returns meetpin.EnginePostgres.
 func (db *DB) Engine() string { return meetpin.EnginePostgres }
 
+// Now is the database server's clock, for `meetpin doctor`'s skew check.
+func (db *DB) Now(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := db.pool.QueryRow(ctx, "SELECT now()").Scan(&t)
+	return t, err
+}
+
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
 

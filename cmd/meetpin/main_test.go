@@ -288,3 +288,28 @@ func TestUserCreateAdmin(t *testing.T) {
 	}
 	api(t, "http://"+addr, "POST", "/api/auth/login", "", map[string]any{"email": "u@example.com", "password": "a long password"}, 200, nil)
 }
+
+// TestNewerSchemaRefused: a database that a newer binary migrated (a fake
+// migration 99999) is refused by serve with the version to deploy; migrate
+// down says it does not know that migration; status lists it.
+func TestNewerSchemaRefused(t *testing.T) {
+	serveEngines(t, func(t *testing.T, env map[string]string) {
+		if code, _, errs := runCmd(t, env, "migrate", "up"); code != 0 {
+			t.Fatalf("migrate up: %s", errs)
+		}
+		fakeNewerMigration(t, env, 99999)
+		env["MEETPIN_ADDR"] = "127.0.0.1:0"
+		code, _, errs := runCmd(t, env, "serve")
+		if code != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "the database schema is newer than this binary") || !strings.Contains(errs, "deploy a binary that has migration 99999") {
+			t.Fatalf("serve on a newer schema: %d %q", code, errs)
+		}
+		code, out, errs := runCmd(t, env, "migrate", "down")
+		if code != 1 || !strings.Contains(errs, "the newest applied migration, 99999, is not known to this binary") {
+			t.Fatalf("migrate down of an unknown migration: %d %q %q", code, out, errs)
+		}
+		code, out, errs = runCmd(t, env, "migrate", "status")
+		if code != 0 || !strings.Contains(out, "99999") || !strings.Contains(out, "unknown to this binary") || strings.Contains(out, "pending") {
+			t.Fatalf("status: %d %q %q", code, out, errs)
+		}
+	})
+}

@@ -50,6 +50,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	// A newer binary migrated this database: serving it could corrupt what
+	// this binary does not understand.
+	if err := m.CheckNotNewer(ctx); err != nil {
+		return err
+	}
 	if cfg.AutoMigrate {
 		rs, err := m.Up(ctx)
 		if err != nil {

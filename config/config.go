@@ -35,6 +35,7 @@ type Config struct {
 	MetricsToken    string        // MEETPIN_METRICS_TOKEN; empty = /metrics is open
 	AutoMigrate     bool          // MEETPIN_AUTO_MIGRATE
 	ShutdownTimeout time.Duration // MEETPIN_SHUTDOWN_TIMEOUT
+	DrainDelay      time.Duration // MEETPIN_DRAIN_DELAY: readiness 503 before the listener closes
 	SessionTTL      time.Duration // MEETPIN_SESSION_TTL
 	LogLevel        string        // MEETPIN_LOG_LEVEL
 
@@ -77,6 +78,7 @@ var Vars = []Var{
 	{Name: "CRON_SECRET", Help: "bearer token for GET /api/cron and POST /api/cron/{job} (at least 16 characters)", Secret: true},
 	{Name: "MEETPIN_AUTO_MIGRATE", Default: "true", Help: "apply pending migrations when serve starts; false: refuse to serve an outdated schema"},
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
+	{Name: "MEETPIN_DRAIN_DELAY", Default: "5s", Help: "on SIGTERM, how long readiness answers 503 while requests are still served, so the load balancer stops sending traffic before the listener closes (0s: none)"},
 	{Name: "MEETPIN_SESSION_TTL", Default: "720h", Help: "how long a session lives without use (renewed on use)"},
 	{Name: "MEETPIN_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 
@@ -184,6 +186,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.ShutdownTimeout = duration(get, bad, "MEETPIN_SHUTDOWN_TIMEOUT")
 	c.SessionTTL = duration(get, bad, "MEETPIN_SESSION_TTL")
+	if c.DrainDelay, err = time.ParseDuration(get("MEETPIN_DRAIN_DELAY")); err != nil || c.DrainDelay < 0 || c.DrainDelay > 10*time.Minute {
+		bad("MEETPIN_DRAIN_DELAY", "must be a duration from 0s to 10m, such as 5s")
+	}
 	switch strings.ToLower(get("MEETPIN_CRON")) {
 	case "on":
 		c.Cron = true
@@ -332,6 +337,7 @@ func (c Config) String() string {
 		"DATABASE_URL": redactURL(c.DatabaseURL), "REDIS_URL": redactURL(c.RedisURL),
 		"ADMIN_TOKEN": redact(c.AdminToken), "CRON_SECRET": redact(c.CronSecret),
 		"MEETPIN_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "MEETPIN_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
+		"MEETPIN_DRAIN_DELAY": c.DrainDelay.String(),
 		"MEETPIN_SESSION_TTL": c.SessionTTL.String(), "MEETPIN_LOG_LEVEL": c.LogLevel,
 		"MEETPIN_CRON": onOff(c.Cron),
 

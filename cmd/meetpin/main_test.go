@@ -102,10 +102,10 @@ func freeAddr(t *testing.T) string {
 // PostgreSQL, with rate limits off.
 func serveEngines(t *testing.T, fn func(t *testing.T, env map[string]string)) {
 	t.Run("sqlite", func(t *testing.T) {
-		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off"})
+		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off", "MEETPIN_DRAIN_DELAY": "0s"})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "DATABASE_URL": postgrestest.URL(t), "MEETPIN_RATELIMIT": "off"})
+		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "DATABASE_URL": postgrestest.URL(t), "MEETPIN_RATELIMIT": "off", "MEETPIN_DRAIN_DELAY": "0s"})
 	})
 }
 
@@ -243,7 +243,7 @@ func TestDemoRefusedInProduction(t *testing.T) {
 // TestUserCreateAdmin makes an admin from the shell; the account can log in
 // with the printed password and has the admin role.
 func TestUserCreateAdmin(t *testing.T) {
-	env := map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}
+	env := map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_DRAIN_DELAY": "0s"}
 	code, out, errs := runCmd(t, env, "user", "create", "--admin", "--email", "Boss@Example.com", "--nickname", "boss")
 	if code != 0 || !strings.Contains(out, "created admin boss@example.com") {
 		t.Fatalf("user create: %d %q %q", code, out, errs)

@@ -135,11 +135,23 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 
 	// Graceful shutdown: readiness turns 503 and long-lived streams are told
-	// to end (Drain), in-flight requests finish within the timeout, the cron
-	// schedule stops (cancelling a run in progress, which records its end),
-	// then Redis and the database close (deferred).
-	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
+	// to end (Drain); for MEETPIN_DRAIN_DELAY requests are still served (on
+	// connections that now close after each answer), so a load balancer
+	// sees the 503 and stops sending traffic before the listener closes;
+	// then in-flight requests finish within the timeout, the cron schedule
+	// stops (cancelling a run in progress, which records its end), and Redis
+	// and the database close (deferred).
 	srv.Drain()
+	hs.SetKeepAlivesEnabled(false)
+	if cfg.DrainDelay > 0 {
+		log.Info("draining: readiness answers 503, requests are still served", slog.Duration("delay", cfg.DrainDelay))
+		select {
+		case <-time.After(cfg.DrainDelay):
+		case err := <-errc:
+			return fmt.Errorf("server stopped while draining: %w", err)
+		}
+	}
+	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {

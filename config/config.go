@@ -57,6 +57,9 @@ type Config struct {
 	MapTileURL     string // MEETPIN_MAP_TILE_URL: a Leaflet tile URL template
 	MapAttribution string // MEETPIN_MAP_ATTRIBUTION: HTML shown in the map's corner
 	CacheSizeMB    int    // MEETPIN_CACHE_SIZE_MB
+	// Backups.
+	BackupDir  string // MEETPIN_BACKUP_DIR; empty: no nightly backup
+	BackupKeep int    // MEETPIN_BACKUP_KEEP
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -103,6 +106,8 @@ var Vars = []Var{
 	{Name: "KAKAO_API_BASE", Default: "https://dapi.kakao.com", Help: "base URL of the Kakao Local API"},
 	{Name: "MEETPIN_MAP_TILE_URL", Default: DefaultMapTileURL, Help: "Leaflet tile URL template with {z}, {x} and {y}; {s} etc. only in the host's first label; its host is allowed in the CSP's img-src (https in production)"},
 	{Name: "MEETPIN_MAP_ATTRIBUTION", Default: DefaultMapAttribution, Help: "attribution HTML the map shows for its tiles (at most 500 characters)"},
+	{Name: "MEETPIN_BACKUP_DIR", Help: "SQLite only: write a backup archive (meetpin backup) there every night at 00:00 UTC; empty: no nightly backup"},
+	{Name: "MEETPIN_BACKUP_KEEP", Default: "7", Help: "how many nightly backup archives to keep in MEETPIN_BACKUP_DIR (older ones are deleted)"},
 	{Name: "MEETPIN_CACHE_SIZE_MB", Default: "64", Help: "bound of the in-process cache in MiB, least recently used entries evicted first (with REDIS_URL the cache lives in Redis, bounded by its maxmemory)"},
 }
 
@@ -198,6 +203,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.CacheSizeMB, err = strconv.Atoi(get("MEETPIN_CACHE_SIZE_MB")); err != nil || c.CacheSizeMB < 1 || c.CacheSizeMB > 1<<16 {
 		bad("MEETPIN_CACHE_SIZE_MB", "must be a whole number of MiB from 1 to 65536")
+	}
+	c.BackupDir = get("MEETPIN_BACKUP_DIR")
+	if c.BackupKeep, err = strconv.Atoi(get("MEETPIN_BACKUP_KEEP")); err != nil || c.BackupKeep < 1 || c.BackupKeep > 1000 {
+		bad("MEETPIN_BACKUP_KEEP", "must be a whole number from 1 to 1000")
+	}
+	if c.BackupDir != "" && c.DatabaseURL != "" {
+		bad("MEETPIN_BACKUP_DIR", "the nightly backup is for SQLite; on PostgreSQL use `meetpin backup` from your scheduler, or the database's own backups")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -347,6 +359,7 @@ func (c Config) String() string {
 		"KAKAO_REST_API_KEY": redact(c.KakaoRESTAPIKey), "KAKAO_API_BASE": c.KakaoAPIBase,
 		"MEETPIN_MAP_TILE_URL": c.MapTileURL, "MEETPIN_MAP_ATTRIBUTION": c.MapAttribution,
 		"MEETPIN_CACHE_SIZE_MB": strconv.Itoa(c.CacheSizeMB),
+		"MEETPIN_BACKUP_DIR":    c.BackupDir, "MEETPIN_BACKUP_KEEP": strconv.Itoa(c.BackupKeep),
 	}
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)

@@ -126,7 +126,7 @@ func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, nil)
 	want := config.Config{
 		Addr: ":8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
-		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, DrainDelay: 5 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
+		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, DrainDelay: 5 * time.Second, BackupKeep: 7, SessionTTL: 720 * time.Hour, LogLevel: "info",
 		RateLimit: config.RateLimits{
 			API: config.Rate{Limit: 100, Window: time.Minute}, Auth: config.Rate{Limit: 5, Window: 15 * time.Minute},
 			Rooms: config.Rate{Limit: 5, Window: time.Minute}, Messages: config.Rate{Limit: 50, Window: time.Minute},
@@ -210,6 +210,8 @@ func TestBadValues(t *testing.T) {
 		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "0s"}},
 		{"MEETPIN_DRAIN_DELAY", map[string]string{"MEETPIN_DRAIN_DELAY": "-1s"}},
 		{"MEETPIN_DRAIN_DELAY", map[string]string{"MEETPIN_DRAIN_DELAY": "5"}},
+		{"MEETPIN_BACKUP_KEEP", map[string]string{"MEETPIN_BACKUP_KEEP": "0"}},
+		{"MEETPIN_BACKUP_DIR", map[string]string{"MEETPIN_BACKUP_DIR": "/b", "DATABASE_URL": "postgres://h/db"}},
 		{"MEETPIN_SESSION_TTL", map[string]string{"MEETPIN_SESSION_TTL": "forever"}},
 		{"MEETPIN_LOG_LEVEL", map[string]string{"MEETPIN_LOG_LEVEL": "verbose"}},
 		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "yes"}},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"meetpin.app/app"
+	"meetpin.app/backup"
 	"meetpin.app/buildinfo"
 	"meetpin.app/cron"
 	"meetpin.app/seed"
@@ -84,6 +85,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 	jobs := append(cron.Cleanups(store), cron.BoostReminderJob(a.SendBoostReminders))
+	if cfg.BackupDir != "" { // SQLite only (config refuses it with DATABASE_URL)
+		jobs = append(jobs, backup.Nightly(cfg.BackupDir, cfg.BackupKeep, func(ctx context.Context) (backup.Source, error) {
+			return backupSource(ctx, cfg, store, m)
+		}))
+	}
 	sched, err := cron.New(cron.Options{Log: log, Store: store, Jobs: jobs})
 	if err != nil {
 		return err

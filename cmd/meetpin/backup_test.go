@@ -56,7 +56,9 @@ func TestBackupRestoreUnderWrites(t *testing.T) {
 						t.Errorf("create: %v", err)
 						return
 					}
-					var v struct{ Data struct{ Room struct{ ID string } } }
+					var v struct {
+						Data struct{ Room struct{ ID string } }
+					}
 					json.NewDecoder(res.Body).Decode(&v)
 					res.Body.Close()
 					if res.StatusCode != 201 {

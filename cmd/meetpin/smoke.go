@@ -150,8 +150,10 @@ func (s *smoker) do(method, path, token string, body any) (*smokeResponse, error
 	req.Header.Set("User-Agent", "meetpin-smoke")
 	start := time.Now()
 	res, err := s.client.Do(req)
-	if err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), method+" "))
+	if ue, ok := err.(*url.Error); ok {
+		return nil, ue.Err // without the method and URL the line already names
+	} else if err != nil {
+		return nil, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))

@@ -19,7 +19,7 @@ func TestPerfBaselineAndCompare(t *testing.T) {
 		"place_text": "Seoul", "start_at": time.Now().Add(3 * time.Hour).Format(time.RFC3339)}, 201, nil)
 
 	file := filepath.Join(t.TempDir(), "baseline.json")
-	code, out, errs := runCmd(t, nil, "perf", "baseline", "--requests", "200", "--concurrency", "4", "--out", file, r.base)
+	code, out, errs := runCmd(t, nil, "perf", "baseline", "--requests", "200", "--duration", "10m", "--concurrency", "4", "--out", file, r.base)
 	if code != 0 || !strings.Contains(out, "200 requests") {
 		t.Fatalf("baseline: %d %q %q", code, out, errs)
 	}
@@ -43,7 +43,7 @@ func TestPerfBaselineAndCompare(t *testing.T) {
 	}
 
 	// The same server against itself, with a generous threshold: exit 0.
-	code, out, errs = runCmd(t, nil, "perf", "compare", "--requests", "200", "--threshold", "10000", "--baseline", file, r.base)
+	code, out, errs = runCmd(t, nil, "perf", "compare", "--requests", "200", "--duration", "10m", "--threshold", "10000", "--baseline", file, r.base)
 	if code != 0 || !strings.Contains(out, "BASELINE P95") || !strings.Contains(out, "p95 ") {
 		t.Fatalf("compare: %d %q %q", code, out, errs)
 	}
@@ -52,7 +52,7 @@ func TestPerfBaselineAndCompare(t *testing.T) {
 	fast := filepath.Join(t.TempDir(), "fast.json")
 	b, _ = json.Marshal(base)
 	os.WriteFile(fast, b, 0o644)
-	code, _, errs = runCmd(t, nil, "perf", "compare", "--requests", "100", "--baseline", fast, r.base)
+	code, _, errs = runCmd(t, nil, "perf", "compare", "--requests", "100", "--duration", "10m", "--baseline", fast, r.base)
 	if code != 1 || !strings.Contains(errs, "p95 regressed by") || !strings.Contains(errs, "more than the 20% threshold") {
 		t.Fatalf("compare against a faster baseline: %d %q", code, errs)
 	}

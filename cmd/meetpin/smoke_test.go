@@ -32,7 +32,7 @@ func TestSmokeFreshServer(t *testing.T) {
 	}
 
 	// JSON, with the metrics token and the write checks.
-	code, out, errs = runCmd(t, nil, "smoke", "--json", "--write", "--token", metricsToken, r.base)
+	code, out, errs = runCmd(t, nil, "smoke", "--json", "--write", "--timeout", "2m", "--token", metricsToken, r.base)
 	if code != 0 {
 		t.Fatalf("smoke --json --write: %d\n%s\n%s", code, out, errs)
 	}
@@ -73,11 +73,11 @@ func TestSmokeWriteRefusedInProduction(t *testing.T) {
 	addr := freeAddr(t)
 	r := startReplicaAt(t, addr, map[string]string{"MEETPIN_ENV": "production", "SITE_URL": "http://" + addr,
 		"ADMIN_TOKEN": "admin-token-0123456789", "CRON_SECRET": "cron-secret-0123456789", "MEETPIN_MAP_TILE_URL": "https://tiles.example/{z}/{x}/{y}.png"})
-	code, out, errs := runCmd(t, nil, "smoke", "--write", r.base)
+	code, out, errs := runCmd(t, nil, "smoke", "--write", "--timeout", "2m", r.base)
 	if code != 1 || !regexpLine(out, "write", "FAIL") || !strings.Contains(out, "refused: the server is in production") || strings.Contains(out, "write:signup") {
 		t.Fatalf("--write in production without --yes: %d\n%s\n%s", code, out, errs)
 	}
-	if code, out, errs := runCmd(t, nil, "smoke", "--write", "--yes", r.base); code != 0 || !regexpLine(out, "write:room delete", "ok") {
+	if code, out, errs := runCmd(t, nil, "smoke", "--write", "--yes", "--timeout", "2m", r.base); code != 0 || !regexpLine(out, "write:room delete", "ok") {
 		t.Fatalf("--write --yes in production: %d\n%s\n%s", code, out, errs)
 	}
 }

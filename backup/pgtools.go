@@ -32,7 +32,9 @@ func PGTool(name string) (string, error) {
 
 func pgMajor(dir string) int {
 	var n int
-	fmt.Sscanf(filepath.Base(filepath.Dir(dir)), "%d", &n)
+	if _, err := fmt.Sscanf(filepath.Base(filepath.Dir(dir)), "%d", &n); err != nil {
+		return 0
+	}
 	return n
 }
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
+	"meetpin.app/postgres/postgrestest"
 )
 
 // TestDoctorHealthy: a migrated database and a sane environment pass.
@@ -90,16 +90,8 @@ func TestDoctorNewerSchema(t *testing.T) {
 func fakeNewerMigration(t *testing.T, env map[string]string, version int64) {
 	t.Helper()
 	const q = "INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)"
-	ctx := context.Background()
 	if u := env["DATABASE_URL"]; u != "" {
-		conn, err := pgx.Connect(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, q, version); err != nil {
-			t.Fatal(err)
-		}
+		postgrestest.Exec(t, u, q, version)
 		return
 	}
 	db, err := sql.Open("sqlite", filepath.Join(env["MEETPIN_DATA_DIR"], "meetpin.db"))
@@ -107,7 +99,7 @@ func fakeNewerMigration(t *testing.T, env map[string]string, version int64) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, strings.Replace(q, "$1", "?", 1), version); err != nil {
+	if _, err := db.ExecContext(context.Background(), strings.Replace(q, "$1", "?", 1), version); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -143,10 +143,13 @@ func perfRun(ctx context.Context, base string, duration time.Duration, maxReques
 		var v struct {
 			Data struct{ Rooms []struct{ ID string } }
 		}
-		json.NewDecoder(res.Body).Decode(&v)
+		err := json.NewDecoder(res.Body).Decode(&v)
 		res.Body.Close()
 		if res.StatusCode != 200 {
 			return perfResult{}, fmt.Errorf("the room list answers HTTP %d", res.StatusCode)
+		}
+		if err != nil {
+			return perfResult{}, fmt.Errorf("the room list is not JSON: %v", err)
 		}
 		if len(v.Data.Rooms) > 0 {
 			roomID = v.Data.Rooms[0].ID
@@ -191,9 +194,9 @@ func perfRun(ctx context.Context, base string, duration time.Duration, maxReques
 				res, err := client.Do(req)
 				ok := false
 				if err == nil {
-					io.Copy(io.Discard, res.Body)
+					_, cerr := io.Copy(io.Discard, res.Body)
 					res.Body.Close()
-					ok = res.StatusCode < 400
+					ok = cerr == nil && res.StatusCode < 400
 				} else if lctx.Err() != nil {
 					break // cut by the end of the run: not a sample
 				}

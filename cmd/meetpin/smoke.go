@@ -198,8 +198,7 @@ func (s *smoker) run(metricsToken string) {
 		if err := wantStatus(r, 200); err != nil {
 			return "", err
 		}
-		json.Unmarshal(r.body, &v)
-		if v.Status != "ok" {
+		if err := json.Unmarshal(r.body, &v); err != nil || v.Status != "ok" {
 			return "", fmt.Errorf("status %q, want ok", v.Status)
 		}
 		return "ok", nil
@@ -209,7 +208,7 @@ func (s *smoker) run(metricsToken string) {
 			Status string
 			Checks map[string]string
 		}
-		json.Unmarshal(r.body, &v)
+		_ = json.Unmarshal(r.body, &v) // a body that is not JSON fails below
 		if r.status == 200 && v.Status == "ready" {
 			return "ready", nil
 		}

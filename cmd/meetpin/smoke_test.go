@@ -1,15 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
-	"meetpin.app/meetpintest"
 	"meetpin.app/postgres/postgrestest"
 )
 
@@ -90,7 +85,7 @@ func TestSmokeDatabaseGone(t *testing.T) {
 	if code, out, errs := runCmd(t, nil, "smoke", r.base); code != 0 {
 		t.Fatalf("smoke before: %d\n%s\n%s", code, out, errs)
 	}
-	blockDatabase(t, dbURL)
+	postgrestest.Block(t, dbURL)
 	code, out, errs := runCmd(t, nil, "smoke", r.base)
 	if code != 1 {
 		t.Fatalf("smoke with the database gone: exit %d\n%s", code, out)
@@ -103,30 +98,6 @@ func TestSmokeDatabaseGone(t *testing.T) {
 	}
 	if !regexpLine(out, "livez", "ok") || !strings.Contains(out, "database: unreachable") {
 		t.Errorf("livez should pass and readyz say why:\n%s", out)
-	}
-}
-
-// blockDatabase makes a test database refuse connections and ends the
-// ones it has, as if the database were gone; the test's clean-up still
-// drops it.
-func blockDatabase(t *testing.T, dbURL string) {
-	t.Helper()
-	u, _ := url.Parse(dbURL)
-	name := strings.TrimPrefix(u.Path, "/")
-	base, _ := url.Parse(meetpintest.RequirePostgres(t))
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	for _, q := range []string{
-		"ALTER DATABASE " + name + " ALLOW_CONNECTIONS false",
-		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'",
-	} {
-		if _, err := conn.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
 	}
 }
 

@@ -35,6 +35,7 @@ type Config struct {
 	MetricsToken    string        // MEETPIN_METRICS_TOKEN; empty = /metrics is open
 	AutoMigrate     bool          // MEETPIN_AUTO_MIGRATE
 	ShutdownTimeout time.Duration // MEETPIN_SHUTDOWN_TIMEOUT
+	DrainDelay      time.Duration // MEETPIN_DRAIN_DELAY: readiness 503 before the listener closes
 	SessionTTL      time.Duration // MEETPIN_SESSION_TTL
 	LogLevel        string        // MEETPIN_LOG_LEVEL
 
@@ -62,6 +63,9 @@ type Config struct {
 	// MaxUpcomingRooms bounds a host's active rooms not yet started
 	// (MEETPIN_MAX_UPCOMING_ROOMS).
 	MaxUpcomingRooms int
+	// Backups.
+	BackupDir  string // MEETPIN_BACKUP_DIR; empty: no nightly backup
+	BackupKeep int    // MEETPIN_BACKUP_KEEP
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -83,6 +87,7 @@ var Vars = []Var{
 	{Name: "CRON_SECRET", Help: "bearer token for GET /api/cron and POST /api/cron/{job} (at least 16 characters)", Secret: true},
 	{Name: "MEETPIN_AUTO_MIGRATE", Default: "true", Help: "apply pending migrations when serve starts; false: refuse to serve an outdated schema"},
 	{Name: "MEETPIN_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests may take to finish on SIGTERM"},
+	{Name: "MEETPIN_DRAIN_DELAY", Default: "5s", Help: "on SIGTERM, how long readiness answers 503 while requests are still served, so the load balancer stops sending traffic before the listener closes (0s: none)"},
 	{Name: "MEETPIN_SESSION_TTL", Default: "720h", Help: "how long a session lives without use (renewed on use)"},
 	{Name: "MEETPIN_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 
@@ -109,6 +114,8 @@ var Vars = []Var{
 	{Name: "MEETPIN_MAP_ATTRIBUTION", Default: DefaultMapAttribution, Help: "attribution HTML the map shows for its tiles (at most 500 characters)"},
 	{Name: "MEETPIN_SSE_MAX", Default: "auto", Help: "event streams one process keeps open at most (each holds a connection and a file descriptor); beyond it 503 with Retry-After; auto: half the open-file limit"},
 	{Name: "MEETPIN_MAX_UPCOMING_ROOMS", Default: "10", Help: "rooms one host may have open and not yet started; the next is refused with 409 TOO_MANY_ROOMS"},
+	{Name: "MEETPIN_BACKUP_DIR", Help: "SQLite only: write a backup archive (meetpin backup) there every night at 00:00 UTC; empty: no nightly backup"},
+	{Name: "MEETPIN_BACKUP_KEEP", Default: "7", Help: "how many nightly backup archives to keep in MEETPIN_BACKUP_DIR (older ones are deleted)"},
 	{Name: "MEETPIN_CACHE_SIZE_MB", Default: "64", Help: "bound of the in-process cache in MiB, least recently used entries evicted first (with REDIS_URL the cache lives in Redis, bounded by its maxmemory)"},
 }
 
@@ -198,6 +205,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.ShutdownTimeout = duration(get, bad, "MEETPIN_SHUTDOWN_TIMEOUT")
 	c.SessionTTL = duration(get, bad, "MEETPIN_SESSION_TTL")
+	if c.DrainDelay, err = time.ParseDuration(get("MEETPIN_DRAIN_DELAY")); err != nil || c.DrainDelay < 0 || c.DrainDelay > 10*time.Minute {
+		bad("MEETPIN_DRAIN_DELAY", "must be a duration from 0s to 10m, such as 5s")
+	}
 	switch strings.ToLower(get("MEETPIN_CRON")) {
 	case "on":
 		c.Cron = true
@@ -215,6 +225,13 @@ func Load(getenv func(string) string) (Config, error) {
 		if c.SSEMax, err = strconv.Atoi(v); err != nil || c.SSEMax < 1 || c.SSEMax > 1<<20 {
 			bad("MEETPIN_SSE_MAX", "must be auto or a whole number from 1 to 1048576")
 		}
+	}
+	c.BackupDir = get("MEETPIN_BACKUP_DIR")
+	if c.BackupKeep, err = strconv.Atoi(get("MEETPIN_BACKUP_KEEP")); err != nil || c.BackupKeep < 1 || c.BackupKeep > 1000 {
+		bad("MEETPIN_BACKUP_KEEP", "must be a whole number from 1 to 1000")
+	}
+	if c.BackupDir != "" && c.DatabaseURL != "" {
+		bad("MEETPIN_BACKUP_DIR", "the nightly backup is for SQLite; on PostgreSQL use `meetpin backup` from your scheduler, or the database's own backups")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -357,6 +374,7 @@ func (c Config) String() string {
 		"DATABASE_URL": redactURL(c.DatabaseURL), "REDIS_URL": redactURL(c.RedisURL),
 		"ADMIN_TOKEN": redact(c.AdminToken), "CRON_SECRET": redact(c.CronSecret),
 		"MEETPIN_AUTO_MIGRATE": strconv.FormatBool(c.AutoMigrate), "MEETPIN_SHUTDOWN_TIMEOUT": c.ShutdownTimeout.String(),
+		"MEETPIN_DRAIN_DELAY": c.DrainDelay.String(),
 		"MEETPIN_SESSION_TTL": c.SessionTTL.String(), "MEETPIN_LOG_LEVEL": c.LogLevel,
 		"MEETPIN_CRON": onOff(c.Cron),
 
@@ -366,6 +384,7 @@ func (c Config) String() string {
 		"KAKAO_REST_API_KEY": redact(c.KakaoRESTAPIKey), "KAKAO_API_BASE": c.KakaoAPIBase,
 		"MEETPIN_MAP_TILE_URL": c.MapTileURL, "MEETPIN_MAP_ATTRIBUTION": c.MapAttribution,
 		"MEETPIN_CACHE_SIZE_MB": strconv.Itoa(c.CacheSizeMB),
+		"MEETPIN_BACKUP_DIR":    c.BackupDir, "MEETPIN_BACKUP_KEEP": strconv.Itoa(c.BackupKeep),
 	}
 	vals["MEETPIN_MAX_UPCOMING_ROOMS"] = strconv.Itoa(c.MaxUpcomingRooms)
 	vals["MEETPIN_SSE_MAX"] = "auto"

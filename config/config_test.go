@@ -34,6 +34,7 @@ func prodEnv(edits map[string]string) map[string]string {
 		"MEETPIN_METRICS_TOKEN":    "metrics-token-0123456789abcdef",
 		"MEETPIN_AUTO_MIGRATE":     "false",
 		"MEETPIN_SHUTDOWN_TIMEOUT": "30s",
+		"MEETPIN_DRAIN_DELAY":      "0s",
 		"MEETPIN_SESSION_TTL":      "168h",
 		"MEETPIN_LOG_LEVEL":        " WARN ",
 		"MEETPIN_RATELIMIT_AUTH":   "10/30m",
@@ -134,7 +135,7 @@ func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, nil)
 	want := config.Config{
 		Addr: "127.0.0.1:8080", Env: "development", DataDir: "./data", SiteURL: "http://localhost:8080",
-		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, SessionTTL: 720 * time.Hour, LogLevel: "info",
+		AutoMigrate: true, ShutdownTimeout: 15 * time.Second, DrainDelay: 5 * time.Second, BackupKeep: 7, SessionTTL: 720 * time.Hour, LogLevel: "info",
 		RateLimit: config.RateLimits{
 			API: config.Rate{Limit: 100, Window: time.Minute}, Auth: config.Rate{Limit: 5, Window: 15 * time.Minute},
 			Rooms: config.Rate{Limit: 5, Window: time.Minute}, Messages: config.Rate{Limit: 50, Window: time.Minute},
@@ -216,6 +217,10 @@ func TestBadValues(t *testing.T) {
 		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "15"}},
 		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "-5s"}},
 		{"MEETPIN_SHUTDOWN_TIMEOUT", map[string]string{"MEETPIN_SHUTDOWN_TIMEOUT": "0s"}},
+		{"MEETPIN_DRAIN_DELAY", map[string]string{"MEETPIN_DRAIN_DELAY": "-1s"}},
+		{"MEETPIN_DRAIN_DELAY", map[string]string{"MEETPIN_DRAIN_DELAY": "5"}},
+		{"MEETPIN_BACKUP_KEEP", map[string]string{"MEETPIN_BACKUP_KEEP": "0"}},
+		{"MEETPIN_BACKUP_DIR", map[string]string{"MEETPIN_BACKUP_DIR": "/b", "DATABASE_URL": "postgres://h/db"}},
 		{"MEETPIN_SESSION_TTL", map[string]string{"MEETPIN_SESSION_TTL": "forever"}},
 		{"MEETPIN_LOG_LEVEL", map[string]string{"MEETPIN_LOG_LEVEL": "verbose"}},
 		{"MEETPIN_CRON", map[string]string{"MEETPIN_CRON": "yes"}},

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -18,7 +19,8 @@ import (
 
 // Migrator runs one engine's migrations on one database.
 type Migrator struct {
-	p *goose.Provider
+	p  *goose.Provider
+	db *sql.DB
 }
 
 // Status is one migration's state.
@@ -68,7 +70,7 @@ func New(db *sql.DB, engine string, fsys fs.FS) (*Migrator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &Migrator{p: p}, nil
+	return &Migrator{p: p, db: db}, nil
 }
 
 // Up applies every pending migration.
@@ -78,7 +80,18 @@ func (m *Migrator) Up(ctx context.Context) ([]Result, error) {
 }
 
 // Down rolls back exactly the newest applied migration.
+// When that migration is one this binary does not know (a newer binary
+// applied it), Down refuses with an error that says so.
 func (m *Migrator) Down(ctx context.Context) (Result, error) {
+	current, err := m.p.GetDBVersion(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	if unknown, err := m.Unknown(ctx); err != nil {
+		return Result{}, err
+	} else if len(unknown) > 0 && unknown[len(unknown)-1] == current {
+		return Result{}, fmt.Errorf("the newest applied migration, %d, is not known to this binary (it knows up to %d): run `meetpin migrate down` with the binary that brought migration %d", current, m.Latest(), current)
+	}
 	r, err := m.p.Down(ctx)
 	if r == nil {
 		return Result{}, err
@@ -109,6 +122,73 @@ func (m *Migrator) Status(ctx context.Context) ([]Status, error) {
 // Versions returns the database's current version and the newest embedded one.
 func (m *Migrator) Versions(ctx context.Context) (current, latest int64, err error) {
 	return m.p.GetVersions(ctx)
+}
+
+// Unknown lists the applied migrations that this binary does not have,
+// oldest first: a newer binary applied them. A binary must not serve such
+// a schema nor try to roll it back.
+func (m *Migrator) Unknown(ctx context.Context) ([]int64, error) {
+	if _, err := m.p.GetDBVersion(ctx); err != nil { // creates the version table on an empty database
+		return nil, err
+	}
+	known := map[int64]bool{}
+	for _, s := range m.p.ListSources() {
+		known[s.Version] = true
+	}
+	rows, err := m.db.QueryContext(ctx, "SELECT DISTINCT version_id FROM goose_db_version WHERE version_id > 0 AND is_applied ORDER BY version_id")
+	if err != nil {
+		return nil, fmt.Errorf("migrate: reading the applied versions: %w", err)
+	}
+	defer rows.Close()
+	var unknown []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		if !known[v] {
+			unknown = append(unknown, v)
+		}
+	}
+	return unknown, rows.Err()
+}
+
+// Latest is the newest migration this binary knows.
+func (m *Migrator) Latest() int64 {
+	var latest int64
+	for _, s := range m.p.ListSources() {
+		latest = max(latest, s.Version)
+	}
+	return latest
+}
+
+// NewerSchemaError is returned when the database has migrations that this
+// binary does not know.
+type NewerSchemaError struct {
+	Unknown []int64 // the applied versions this binary lacks
+	Latest  int64   // the newest version this binary knows
+}
+
+func (e *NewerSchemaError) Error() string {
+	vs := make([]string, len(e.Unknown))
+	for i, v := range e.Unknown {
+		vs[i] = fmt.Sprint(v)
+	}
+	return fmt.Sprintf("the database schema is newer than this binary: migration %s applied, this binary knows up to %d; deploy a binary that has migration %s",
+		strings.Join(vs, ", "), e.Latest, vs[len(vs)-1])
+}
+
+// CheckNotNewer returns a *NewerSchemaError when the database has
+// migrations that this binary does not know.
+func (m *Migrator) CheckNotNewer(ctx context.Context) error {
+	unknown, err := m.Unknown(ctx)
+	if err != nil {
+		return err
+	}
+	if len(unknown) > 0 {
+		return &NewerSchemaError{Unknown: unknown, Latest: m.Latest()}
+	}
+	return nil
 }
 
 // Pending reports whether any embedded migration is not applied yet.

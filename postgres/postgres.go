@@ -125,6 +125,29 @@ func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 // Engine returns meetpin.EnginePostgres.
 func (db *DB) Engine() string { return meetpin.EnginePostgres }
 
+// Now is the database server's clock, for `meetpin doctor`'s skew check.
+func (db *DB) Now(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := db.pool.QueryRow(ctx, "SELECT now()").Scan(&t)
+	return t, err
+}
+
+// Empty reports whether the database holds no table outside the system
+// schemas: a safe target for `meetpin restore`.
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM pg_catalog.pg_tables
+		WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg_toast%'`).Scan(&n)
+	return n == 0, err
+}
+
+// DropPublic drops the public schema with everything in it and creates it
+// empty again: `meetpin restore --force` before loading a dump.
+func (db *DB) DropPublic(ctx context.Context) error {
+	_, err := db.pool.Exec(ctx, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+	return err
+}
+
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
 

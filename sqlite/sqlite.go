@@ -93,6 +93,43 @@ func (db *DB) Migrator() (*migrate.Migrator, error) {
 	return migrate.New(db.write, meetpin.EngineSQLite, sub)
 }
 
+// Snapshot writes a consistent copy of the database to path (which must
+// not exist) with VACUUM INTO: one read transaction, so writers go on
+// while it runs, and the copy is compact and holds no WAL.
+//
+// It runs on a connection of its own: the read pool is query_only, which
+// refuses VACUUM INTO, and the one writer connection must stay free.
+func (db *DB) Snapshot(ctx context.Context, path string) error {
+	conn, err := sql.Open("sqlite", "file:"+url.PathEscape(db.path)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("sqlite: snapshot: %w", err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("sqlite: snapshot: %w", err)
+	}
+	return nil
+}
+
+// Check opens the SQLite file at path read-only and runs PRAGMA
+// integrity_check: `meetpin restore` checks a snapshot before using it.
+func Check(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro")
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return fmt.Errorf("sqlite: %s is not a readable database: %w", filepath.Base(path), err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("sqlite: %s fails its integrity check: %s", filepath.Base(path), res)
+	}
+	return nil
+}
+
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 

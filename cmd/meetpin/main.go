@@ -44,6 +44,12 @@ func commands() []command {
 		{"migrate", "migrate up|down|status: apply, roll back one step, or list the schema migrations", cmdMigrate},
 		{"seed", "seed --demo | --rooms N: create demo accounts and rooms, or N generated rooms for benchmarks", cmdSeed},
 		{"user", "user create [--admin] --email E --nickname N: create an account from the shell", cmdUser},
+		{"backup", "backup FILE: one archive of the database and the media, consistent while serving", cmdBackup},
+		{"restore", "restore [--force] FILE: check an archive, then restore it into an empty data dir and database", cmdRestore},
+		{"doctor", "check the environment without serving (variables, secrets, database and schema, Redis, Stripe, Kakao, data dir); exit 1 on any problem", cmdDoctor},
+		{"health", "health [--ready]: probe the local server's livez (readyz), exit 0 on 200; for images without curl", cmdHealth},
+		{"perf", "perf baseline URL | perf compare URL --baseline FILE: a bounded read load; p50/p95/p99 and req/s as JSON, exit 1 on a p95 regression", cmdPerf},
+		{"smoke", "smoke URL [--json] [--write [--yes]] [--token T]: check a running deployment, exit 1 naming each failed check", cmdSmoke},
 		{"version", "print the version, commit and Go version", cmdVersion},
 		{"help", "show this help", nil},
 	}

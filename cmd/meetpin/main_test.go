@@ -102,10 +102,10 @@ func freeAddr(t *testing.T) string {
 // PostgreSQL, with rate limits off.
 func serveEngines(t *testing.T, fn func(t *testing.T, env map[string]string)) {
 	t.Run("sqlite", func(t *testing.T) {
-		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off"})
+		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off", "MEETPIN_DRAIN_DELAY": "0s"})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "DATABASE_URL": postgrestest.URL(t), "MEETPIN_RATELIMIT": "off"})
+		fn(t, map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "DATABASE_URL": postgrestest.URL(t), "MEETPIN_RATELIMIT": "off", "MEETPIN_DRAIN_DELAY": "0s"})
 	})
 }
 
@@ -244,7 +244,7 @@ func TestDemoRefusedInProduction(t *testing.T) {
 // TestUserCreateAdmin makes an admin from the shell; the account can log in
 // with the printed password and has the admin role.
 func TestUserCreateAdmin(t *testing.T) {
-	env := map[string]string{"MEETPIN_DATA_DIR": t.TempDir()}
+	env := map[string]string{"MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_DRAIN_DELAY": "0s"}
 	code, out, errs := runCmd(t, env, "user", "create", "--admin", "--email", "Boss@Example.com", "--nickname", "boss")
 	if code != 0 || !strings.Contains(out, "created admin boss@example.com") {
 		t.Fatalf("user create: %d %q %q", code, out, errs)
@@ -288,4 +288,29 @@ func TestUserCreateAdmin(t *testing.T) {
 		t.Fatalf("password-stdin: %d %q %q", c, o.String(), e.String())
 	}
 	api(t, "http://"+addr, "POST", "/api/auth/login", "", map[string]any{"email": "u@example.com", "password": "a long password"}, 200, nil)
+}
+
+// TestNewerSchemaRefused: a database that a newer binary migrated (a fake
+// migration 99999) is refused by serve with the version to deploy; migrate
+// down says it does not know that migration; status lists it.
+func TestNewerSchemaRefused(t *testing.T) {
+	serveEngines(t, func(t *testing.T, env map[string]string) {
+		if code, _, errs := runCmd(t, env, "migrate", "up"); code != 0 {
+			t.Fatalf("migrate up: %s", errs)
+		}
+		fakeNewerMigration(t, env, 99999)
+		env["MEETPIN_ADDR"] = "127.0.0.1:0"
+		code, _, errs := runCmd(t, env, "serve")
+		if code != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "the database schema is newer than this binary") || !strings.Contains(errs, "deploy a binary that has migration 99999") {
+			t.Fatalf("serve on a newer schema: %d %q", code, errs)
+		}
+		code, out, errs := runCmd(t, env, "migrate", "down")
+		if code != 1 || !strings.Contains(errs, "the newest applied migration, 99999, is not known to this binary") {
+			t.Fatalf("migrate down of an unknown migration: %d %q %q", code, out, errs)
+		}
+		code, out, errs = runCmd(t, env, "migrate", "status")
+		if code != 0 || !strings.Contains(out, "99999") || !strings.Contains(out, "unknown to this binary") || strings.Contains(out, "pending") {
+			t.Fatalf("status: %d %q %q", code, out, errs)
+		}
+	})
 }

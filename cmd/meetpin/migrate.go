@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+
+	"meetpin.app/migrate"
 )
 
 func cmdMigrate(ctx context.Context, e env, args []string) error {
@@ -47,6 +49,10 @@ func cmdMigrate(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
+		unknown, err := m.Unknown(ctx)
+		if err != nil {
+			return err
+		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "VERSION\tNAME\tSTATE\tAPPLIED AT\n")
 		for _, s := range st {
@@ -56,7 +62,13 @@ func cmdMigrate(ctx context.Context, e env, args []string) error {
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", s.Version, s.Name, state, at)
 		}
+		for _, v := range unknown {
+			fmt.Fprintf(tw, "%d\t?\tapplied, unknown to this binary (a newer binary applied it)\t\n", v)
+		}
 		tw.Flush()
+		if len(unknown) > 0 {
+			fmt.Fprintln(e.stderr, (&migrate.NewerSchemaError{Unknown: unknown, Latest: m.Latest()}).Error())
+		}
 	default:
 		fs.Usage()
 		return errUsage

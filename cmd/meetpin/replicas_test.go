@@ -28,8 +28,13 @@ type replica struct {
 // would count each other's requests.
 func startReplica(t *testing.T, env map[string]string) replica {
 	t.Helper()
-	addr := freeAddr(t)
-	e := map[string]string{"MEETPIN_ADDR": addr, "MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off"}
+	return startReplicaAt(t, freeAddr(t), env)
+}
+
+// startReplicaAt is startReplica on a given address.
+func startReplicaAt(t *testing.T, addr string, env map[string]string) replica {
+	t.Helper()
+	e := map[string]string{"MEETPIN_ADDR": addr, "MEETPIN_DATA_DIR": t.TempDir(), "MEETPIN_RATELIMIT": "off", "MEETPIN_DRAIN_DELAY": "0s"}
 	for k, v := range env {
 		e[k] = v
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"meetpin.app/app"
+	"meetpin.app/backup"
 	"meetpin.app/buildinfo"
 	"meetpin.app/cron"
 	"meetpin.app/seed"
@@ -50,6 +51,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	// A newer binary migrated this database: serving it could corrupt what
+	// this binary does not understand.
+	if err := m.CheckNotNewer(ctx); err != nil {
+		return err
+	}
 	if cfg.AutoMigrate {
 		rs, err := m.Up(ctx)
 		if err != nil {
@@ -79,6 +85,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 	jobs := append(cron.Cleanups(store), cron.BoostReminderJob(a.SendBoostReminders))
+	if cfg.BackupDir != "" { // SQLite only (config refuses it with DATABASE_URL)
+		jobs = append(jobs, backup.Nightly(cfg.BackupDir, cfg.BackupKeep, func(ctx context.Context) (backup.Source, error) {
+			return backupSource(ctx, cfg, store, m)
+		}))
+	}
 	sched, err := cron.New(cron.Options{Log: log, Store: store, Jobs: jobs})
 	if err != nil {
 		return err
@@ -130,11 +141,23 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 
 	// Graceful shutdown: readiness turns 503 and long-lived streams are told
-	// to end (Drain), in-flight requests finish within the timeout, the cron
-	// schedule stops (cancelling a run in progress, which records its end),
-	// then Redis and the database close (deferred).
-	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
+	// to end (Drain); for MEETPIN_DRAIN_DELAY requests are still served (on
+	// connections that now close after each answer), so a load balancer
+	// sees the 503 and stops sending traffic before the listener closes;
+	// then in-flight requests finish within the timeout, the cron schedule
+	// stops (cancelling a run in progress, which records its end), and Redis
+	// and the database close (deferred).
 	srv.Drain()
+	hs.SetKeepAlivesEnabled(false)
+	if cfg.DrainDelay > 0 {
+		log.Info("draining: readiness answers 503, requests are still served", slog.Duration("delay", cfg.DrainDelay))
+		select {
+		case <-time.After(cfg.DrainDelay):
+		case err := <-errc:
+			return fmt.Errorf("server stopped while draining: %w", err)
+		}
+	}
+	log.Info("shutting down", slog.Duration("timeout", cfg.ShutdownTimeout))
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {

@@ -73,3 +73,34 @@ func admin(t testing.TB, base, sql string) {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
+
+// Exec runs one statement with args on the database of dbURL (a URL of
+// this package), for tests that set up a state no store method makes.
+func Exec(t testing.TB, dbURL, sql string, args ...any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// Block makes the database of dbURL (a URL of this package) refuse new
+// connections and ends the ones it has, as if it were gone; the test's
+// clean-up still drops it.
+func Block(t testing.TB, dbURL string) {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	base := meetpintest.RequirePostgres(t)
+	admin(t, base, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false")
+	admin(t, base, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"+name+"'")
+}

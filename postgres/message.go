@@ -31,7 +31,7 @@ import (
 // own check among them), so it holds up only other inserts into the match
 // and updates of the match row (MarkMatchRead, briefly).
 func (db *DB) CreateMessage(ctx context.Context, m *meetpin.Message) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `SELECT 1 FROM matches WHERE id = $1 FOR NO KEY UPDATE`, m.MatchID)
 		if err != nil {
 			return dbError(err, "match")

@@ -26,7 +26,7 @@ func (db *DB) CreateNotification(ctx context.Context, n *meetpin.Notification) e
 	if err != nil || n.Metadata == nil {
 		meta = []byte("{}")
 	}
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err = db.atomic(ctx, func(tx pgx.Tx) error {
 		if err := lockUser(ctx, tx, n.UserID); err != nil {
 			return err
 		}

@@ -117,7 +117,7 @@ func (db *DB) UpdateRoom(ctx context.Context, id string, upd meetpin.RoomUpdate,
 // check and the delete: EROOMHASPARTICIPANT when one is accepted, ENOTFOUND
 // if absent.
 func (db *DB) DeleteRoom(ctx context.Context, id string) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `SELECT FROM rooms WHERE id = $1 FOR UPDATE`, id)
 		if err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 // CreateUser inserts the user and its profile in one transaction.
 // ECONFLICT when the email or the nickname (in any case) is taken.
 func (db *DB) CreateUser(ctx context.Context, u *meetpin.User, p *meetpin.Profile) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO users (id, email, password_hash, role, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`,

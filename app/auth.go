@@ -129,7 +129,7 @@ func (a *App) Logout(ctx context.Context, token string) error {
 	if err := a.store.DeleteSession(ctx, hashToken(token)); err != nil {
 		return err
 	}
-	a.publish(ctx, topicSession(hashToken(token)))
+	a.disp.Dispatch(ctx, meetpin.SessionEnded{TokenHash: hashToken(token)})
 	return nil
 }
 

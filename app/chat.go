@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"meetpin.app"
+	"meetpin.app/dispatch"
 )
 
 // MaxMessagePage is the largest page of chat history.
@@ -60,7 +61,8 @@ type MessagePage struct {
 
 // Messages returns a page of a match's history for a participant. before is
 // the cursor of a previous page ("" for the newest page). Pages come from
-// the cache when it holds them; the participant check never does.
+// the cache when it holds them (readcache); the participant check and the
+// block check never do.
 func (a *App) Messages(ctx context.Context, u *meetpin.User, matchID, before, limitS string) (*MessagePage, error) {
 	m, err := a.Match(ctx, u, matchID)
 	if err != nil {
@@ -82,26 +84,23 @@ func (a *App) Messages(ctx context.Context, u *meetpin.User, matchID, before, li
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	key := strconv.FormatInt(beforeID, 10) + ":" + strconv.Itoa(limit)
-	return cached(a, ctx, messagesScope(m.ID), key, fixedTTL[MessagePage](MessagePageCacheTTL), func() (*MessagePage, error) {
-		msgs, err := a.store.Messages(ctx, m.ID, beforeID, limit)
-		if err != nil {
-			return nil, err
-		}
-		page := &MessagePage{Messages: msgs}
-		if len(msgs) == limit {
-			c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
-			page.NextCursor = &c
-		}
-		// Blocks change read_only: Block and Unblock invalidate the page.
-		if page.ReadOnly, err = a.store.IsBlocked(ctx, m.HostID, m.GuestID); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+	msgs, err := a.store.Messages(ctx, m.ID, beforeID, limit)
+	if err != nil {
+		return nil, err
+	}
+	page := &MessagePage{Messages: msgs}
+	if len(msgs) == limit {
+		c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
+		page.NextCursor = &c
+	}
+	if page.ReadOnly, err = a.store.IsBlocked(ctx, m.HostID, m.GuestID); err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
-// PostMessage sends a chat message. Across a block the chat is read-only.
+// PostMessage sends a chat message and notifies the other participant, in
+// one unit of work. Across a block the chat is read-only.
 func (a *App) PostMessage(ctx context.Context, u *meetpin.User, matchID, text string) (*meetpin.Message, error) {
 	m, err := a.Match(ctx, u, matchID)
 	if err != nil {
@@ -117,17 +116,22 @@ func (a *App) PostMessage(ctx context.Context, u *meetpin.User, matchID, text st
 	} else if blocked {
 		return nil, meetpin.Errorf(meetpin.EBLOCKED, "this conversation is read-only")
 	}
-	msg := &meetpin.Message{MatchID: m.ID, SenderID: u.ID, Text: text, CreatedAt: a.Now()}
-	if err := a.store.CreateMessage(ctx, msg); err != nil {
-		return nil, err
-	}
-	a.cache.invalidate(ctx, messagesScope(m.ID))
-	a.publish(ctx, topicMatch(m.ID))
+	nick := a.nickname(ctx, u.ID)
 	other := m.HostID
 	if other == u.ID {
 		other = m.GuestID
 	}
-	a.notify(ctx, other, meetpin.NotifyMessage, a.nickname(ctx, u.ID)+"님의 메시지", preview(text), "/chat/"+m.ID, map[string]any{"matchId": m.ID})
+	msg := &meetpin.Message{MatchID: m.ID, SenderID: u.ID, Text: text, CreatedAt: a.Now()}
+	err = a.disp.Do(ctx, func(w *dispatch.Unit) error {
+		if err := w.CreateMessage(ctx, msg); err != nil {
+			return err
+		}
+		w.Record(meetpin.MatchMessaged{MatchID: m.ID, MessageID: msg.ID})
+		return a.notify(ctx, w, other, meetpin.NotifyMessage, nick+"님의 메시지", preview(text), "/chat/"+m.ID, map[string]any{"matchId": m.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
 	return msg, nil
 }
 

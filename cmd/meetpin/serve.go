@@ -78,7 +78,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("seeding demo data: %w", err)
 		}
 	}
-	jobs := append(cron.Cleanups(store), cron.BoostReminderJob(a.SendBoostReminders))
+	jobs := append(cron.Cleanups(a.Dispatcher()), cron.BoostReminderJob(a.SendBoostReminders))
 	sched, err := cron.New(cron.Options{Log: log, Store: store, Jobs: jobs})
 	if err != nil {
 		return err

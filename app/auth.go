@@ -141,13 +141,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (u *meetpin.User, 
 		return nil, false, meetpin.Errorf(meetpin.EUNAUTHORIZED, "invalid session")
 	}
 	now := a.Now()
-	s, err := a.store.SessionByTokenHash(ctx, hashToken(token), now)
-	if meetpin.ErrorCode(err) == meetpin.ENOTFOUND {
-		return nil, false, meetpin.Errorf(meetpin.EUNAUTHORIZED, "session expired or signed out")
-	} else if err != nil {
-		return nil, false, err
-	}
-	u, err = a.store.UserByID(ctx, s.UserID)
+	s, u, err := a.store.SessionUser(ctx, hashToken(token), now)
 	if meetpin.ErrorCode(err) == meetpin.ENOTFOUND {
 		return nil, false, meetpin.Errorf(meetpin.EUNAUTHORIZED, "session expired or signed out")
 	} else if err != nil {

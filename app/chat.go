@@ -93,9 +93,7 @@ func (a *App) Messages(ctx context.Context, u *meetpin.User, matchID, before, li
 		c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
 		page.NextCursor = &c
 	}
-	if page.ReadOnly, err = a.store.IsBlocked(ctx, m.HostID, m.GuestID); err != nil {
-		return nil, err
-	}
+	page.ReadOnly = m.Blocked
 	return page, nil
 }
 
@@ -111,12 +109,10 @@ func (a *App) PostMessage(ctx context.Context, u *meetpin.User, matchID, text st
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if blocked, err := a.store.IsBlocked(ctx, m.HostID, m.GuestID); err != nil {
-		return nil, err
-	} else if blocked {
+	if m.Blocked {
 		return nil, meetpin.Errorf(meetpin.EBLOCKED, "this conversation is read-only")
 	}
-	nick := a.nickname(ctx, u.ID)
+	nick := a.nickname(ctx, u)
 	other := m.HostID
 	if other == u.ID {
 		other = m.GuestID
@@ -154,6 +150,19 @@ func (a *App) MessagesAfter(ctx context.Context, u *meetpin.User, matchID string
 		return nil, err
 	}
 	return a.store.MessagesAfter(ctx, matchID, after, MaxMessagePage)
+}
+
+// MatchStream returns the fetch of a participant's chat stream: the
+// participant check runs once, here, not at every wake-up (a match never
+// loses a participant; the stream ends with the session).
+func (a *App) MatchStream(ctx context.Context, u *meetpin.User, matchID string) (func(ctx context.Context, after int64) ([]*meetpin.Message, error), error) {
+	m, err := a.Match(ctx, u, matchID)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, after int64) ([]*meetpin.Message, error) {
+		return a.store.MessagesAfter(ctx, m.ID, after, MaxMessagePage)
+	}, nil
 }
 
 // LatestMessageID is where a fresh stream starts: history comes from the

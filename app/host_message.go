@@ -54,7 +54,7 @@ func (a *App) SendHostMessage(ctx context.Context, u *meetpin.User, in HostMessa
 	}
 	now := a.Now()
 	hm := &meetpin.HostMessage{ID: newID(), RoomID: room.ID, SenderID: u.ID, ReceiverID: receiver, Text: text, CreatedAt: now, UpdatedAt: now}
-	nick := a.nickname(ctx, u.ID)
+	nick := a.nickname(ctx, u)
 	err = a.disp.Do(ctx, func(w *dispatch.Unit) error {
 		if err := w.CreateHostMessage(ctx, hm); err != nil {
 			return err

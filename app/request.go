@@ -63,7 +63,7 @@ func (a *App) CreateRequest(ctx context.Context, u *meetpin.User, in RequestInpu
 		return nil, meetpin.Errorf(meetpin.EROOMFULL, "the room is full")
 	}
 	req := &meetpin.Request{ID: newID(), RoomID: room.ID, RequesterID: u.ID, Message: msg, Status: meetpin.RequestPending, CreatedAt: now, UpdatedAt: now}
-	nick := a.nickname(ctx, u.ID)
+	nick := a.nickname(ctx, u)
 	err = a.disp.Do(ctx, func(w *dispatch.Unit) error {
 		if err := w.CreateRequest(ctx, req); err != nil {
 			return err
@@ -77,8 +77,13 @@ func (a *App) CreateRequest(ctx context.Context, u *meetpin.User, in RequestInpu
 	return req, nil
 }
 
-func (a *App) nickname(ctx context.Context, userID string) string {
-	if p, err := a.store.ProfileByID(ctx, userID); err == nil {
+// nickname is u's nickname for the texts of notifications: as the session
+// loaded it, or read.
+func (a *App) nickname(ctx context.Context, u *meetpin.User) string {
+	if u.Nickname != "" {
+		return u.Nickname
+	}
+	if p, err := a.store.ProfileByID(ctx, u.ID); err == nil {
 		return p.Nickname
 	}
 	return "누군가"

@@ -40,6 +40,7 @@ func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("Engine", func(t *testing.T) { t.Parallel(); testEngine(t, open) })
 	t.Run("Boost", func(t *testing.T) { t.Parallel(); testBoosts(t, open) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, open) })
+	t.Run("JoinedReads", func(t *testing.T) { t.Parallel(); testJoinedReads(t, open) })
 }
 
 // malformedID is an id that is not a UUID: every lookup by it is ENOTFOUND.

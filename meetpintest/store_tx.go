@@ -181,3 +181,63 @@ func testTx(t *testing.T, open func(t *testing.T) meetpin.Store) {
 		assertCode(t, err, "")
 	})
 }
+
+// testJoinedReads covers the reads that answer in one query what used to
+// take two: SessionUser, and MatchByID's Blocked.
+func testJoinedReads(t *testing.T, open func(t *testing.T) meetpin.Store) {
+	t.Run("SessionUser", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		u, p := mustCreateUserProfile(t, s)
+		at := now()
+		sess := &meetpin.Session{TokenHash: "h-" + short(), UserID: u.ID, CreatedAt: at, LastSeenAt: at, ExpiresAt: at.Add(time.Hour)}
+		assertCode(t, s.CreateSession(ctx, sess), "")
+		gs, gu, err := s.SessionUser(ctx, sess.TokenHash, at)
+		assertCode(t, err, "")
+		assertEq(t, "session user", gs.UserID, u.ID)
+		assertEq(t, "user id", gu.ID, u.ID)
+		assertEq(t, "email", gu.Email, u.Email)
+		assertEq(t, "role", gu.Role, u.Role)
+		assertEq(t, "password hash", gu.PasswordHash, u.PasswordHash)
+		assertEq(t, "nickname", gu.Nickname, p.Nickname)
+		assertTime(t, "expires", gs.ExpiresAt, sess.ExpiresAt)
+		assertTime(t, "user created", gu.CreatedAt, u.CreatedAt)
+		_, _, err = s.SessionUser(ctx, sess.TokenHash, at.Add(time.Hour)) // expired
+		assertCode(t, err, meetpin.ENOTFOUND)
+		_, _, err = s.SessionUser(ctx, "unknown", at)
+		assertCode(t, err, meetpin.ENOTFOUND)
+	})
+	t.Run("MatchBlocked", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		ctx := t.Context()
+		host, guest := mustCreateUser(t, s), mustCreateUser(t, s)
+		m := mustCreateMatch(t, s, mustCreateRoom(t, s, host), guest, now())
+		blocked := func() bool {
+			t.Helper()
+			got, err := s.MatchByID(ctx, m.ID)
+			assertCode(t, err, "")
+			return got.Blocked
+		}
+		if blocked() {
+			t.Fatal("Blocked without a block")
+		}
+		for _, b := range [][2]string{{guest.ID, host.ID}, {host.ID, guest.ID}} {
+			assertCode(t, s.CreateBlock(ctx, &meetpin.Block{BlockerID: b[0], BlockedID: b[1], CreatedAt: now()}), "")
+			if !blocked() {
+				t.Fatalf("not Blocked after %s blocked %s", b[0], b[1])
+			}
+			assertCode(t, s.DeleteBlock(ctx, b[0], b[1]), "")
+			if blocked() {
+				t.Fatal("still Blocked after the unblock")
+			}
+		}
+		// A block with someone else does not count.
+		other := mustCreateUser(t, s)
+		assertCode(t, s.CreateBlock(ctx, &meetpin.Block{BlockerID: host.ID, BlockedID: other.ID, CreatedAt: now()}), "")
+		if blocked() {
+			t.Fatal("Blocked by a block with a third user")
+		}
+	})
+}

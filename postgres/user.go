@@ -31,9 +31,10 @@ func (db *DB) CreateUser(ctx context.Context, u *meetpin.User, p *meetpin.Profil
 // userColumns are the columns scanUser reads.
 const userColumns = `id, email, password_hash, role, created_at, updated_at`
 
-func scanUser(row pgx.Row) (*meetpin.User, error) {
+// scanUser reads userColumns, then the extra columns into extra.
+func scanUser(row pgx.Row, extra ...any) (*meetpin.User, error) {
 	var u meetpin.User
-	if err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.PasswordHash, &u.Role, &u.CreatedAt, &u.UpdatedAt}, extra...)...); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = ms(u.CreatedAt), ms(u.UpdatedAt)

@@ -17,15 +17,15 @@ var AgeRanges = []string{"20s_early", "20s_late", "30s_early", "30s_late", "40s"
 
 // User is an account. Email is stored lower-cased and is unique.
 type User struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	PasswordHash string    `json:"-"`
-	Role         string    `json:"role"`
+	ID           string `json:"id"`
+	Email        string `json:"email"`
+	PasswordHash string `json:"-"`
+	Role         string `json:"role"`
 	// Nickname is the profile's nickname, set by SessionUser only (for
 	// the texts of notifications), never sent as part of the user.
-	Nickname string `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	Nickname  string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Profile is the public face of a user: one row per user, created together

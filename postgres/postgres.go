@@ -79,9 +79,19 @@ var _ meetpin.Store = (*DB)(nil)
 // within a few seconds that it answers. Its errors are one line long and
 // never contain the password.
 func Open(ctx context.Context, databaseURL string) (*DB, error) {
+	return OpenWith(ctx, databaseURL, nil)
+}
+
+// OpenWith is Open with the pool's configuration adjusted by configure
+// before it connects (nil: none), e.g. a pgx.QueryTracer that counts the
+// round trips of a request.
+func OpenWith(ctx context.Context, databaseURL string, configure func(*pgxpool.Config)) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, errors.New("postgres: invalid database URL: " + parseProblem(err))
+	}
+	if configure != nil {
+		configure(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -49,6 +49,7 @@ type Options struct {
 type App struct {
 	store      meetpin.Store // the cached store (readcache.Store)
 	disp       *dispatch.Dispatcher
+	broker     meetpin.Broker // for streams' subscriptions; only disp publishes
 	log        *slog.Logger
 	now        func() time.Time
 	sessionTTL time.Duration
@@ -65,7 +66,7 @@ type App struct {
 // New returns an App.
 func New(store meetpin.Store, log *slog.Logger, o Options) *App {
 	cached := readcache.Wrap(store, o.Cache, log)
-	a := &App{store: cached, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost,
+	a := &App{store: cached, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost,
 		payments: o.Payments, places: o.Places, placeCache: newTTLCache(placeCacheSize), siteURL: o.SiteURL}
 	a.disp = dispatch.New(dispatch.Options{Store: cached, Cache: cached, Broker: o.Broker, Log: log})
 	if a.now == nil {

@@ -31,6 +31,10 @@ type Match struct {
 	HostID    string    `json:"host_uid"`
 	GuestID   string    `json:"guest_uid"`
 	CreatedAt time.Time `json:"created_at"`
+	// Blocked reports that host or guest blocked the other (MatchByID
+	// only), so that one read serves both the participant and the block
+	// check of a chat write.
+	Blocked bool `json:"-"`
 }
 
 // AcceptResult is what an accepted request produced.
@@ -69,7 +73,7 @@ type MatchStore interface {
 	// RequestsByRoom lists a room's requests, newest first.
 	RequestsByRoom(ctx context.Context, roomID string) ([]*Request, error)
 
-	// MatchByID returns ENOTFOUND when absent.
+	// MatchByID returns ENOTFOUND when absent. It sets Blocked.
 	MatchByID(ctx context.Context, id string) (*Match, error)
 	// MatchByRoomGuest returns the match of a guest in a room; ENOTFOUND
 	// when there is none.

@@ -21,6 +21,36 @@ const (
 // even when the caller skipped validation. Times come back in UTC with
 // millisecond precision; callers pass times truncated to the millisecond.
 type Store interface {
+	Stores
+
+	// Tx runs fn in one transaction: every write fn makes through tx
+	// commits together when fn returns nil, and none does when fn returns
+	// an error (which Tx returns) or panics. An error of a method of tx
+	// must end fn with an error: on PostgreSQL the transaction cannot go
+	// on after one. Inside fn use tx only: on SQLite a write through the
+	// Store itself waits for the one writer that tx holds. Reads through
+	// tx see fn's own writes.
+	Tx(ctx context.Context, fn func(tx Tx) error) error
+
+	// Engine names the implementation: EngineSQLite or EnginePostgres.
+	Engine() string
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Stats reports connection pool figures for monitoring.
+	Stats() PoolStats
+	// Close releases the connections.
+	Close() error
+}
+
+// Tx is the storage API inside one transaction (Store.Tx): every
+// aggregate's methods, reads and writes, with the same contracts.
+type Tx interface {
+	Stores
+}
+
+// Stores is every aggregate's storage API, what a Store serves on its own
+// and a Tx inside a transaction.
+type Stores interface {
 	UserStore
 	SessionStore
 	RoomStore
@@ -35,15 +65,6 @@ type Store interface {
 	BoostStore
 	TelemetryStore
 	AdminStore
-
-	// Engine names the implementation: EngineSQLite or EnginePostgres.
-	Engine() string
-	// Ping checks that the database answers.
-	Ping(ctx context.Context) error
-	// Stats reports connection pool figures for monitoring.
-	Stats() PoolStats
-	// Close releases the connections.
-	Close() error
 }
 
 // PoolStats are connection pool figures.

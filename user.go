@@ -17,12 +17,15 @@ var AgeRanges = []string{"20s_early", "20s_late", "30s_early", "30s_late", "40s"
 
 // User is an account. Email is stored lower-cased and is unique.
 type User struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	PasswordHash string    `json:"-"`
-	Role         string    `json:"role"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           string `json:"id"`
+	Email        string `json:"email"`
+	PasswordHash string `json:"-"`
+	Role         string `json:"role"`
+	// Nickname is the profile's nickname, set by SessionUser only (for
+	// the texts of notifications), never sent as part of the user.
+	Nickname  string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Profile is the public face of a user: one row per user, created together
@@ -95,6 +98,10 @@ type SessionStore interface {
 	// SessionByTokenHash returns ENOTFOUND for an unknown or expired
 	// (ExpiresAt <= now) session.
 	SessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error)
+	// SessionUser is SessionByTokenHash and the session's user (with
+	// Nickname) in one read; ENOTFOUND as SessionByTokenHash, and when the
+	// user is gone.
+	SessionUser(ctx context.Context, hash string, now time.Time) (*Session, *User, error)
 	// TouchSession slides a session's expiry forward.
 	TouchSession(ctx context.Context, hash string, lastSeen, expiresAt time.Time) error
 	// DeleteSession removes one session; deleting an unknown one is not an error.

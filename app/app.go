@@ -2,10 +2,14 @@
 // rooms, join requests, chat, notifications, blocks and reports, boosts and
 // places. It owns the business rules and the authorization of every object,
 // so that neither the web layer nor a storage engine can forget them. It
-// depends on the root package's interfaces only.
+// keeps rules only: a write runs as one unit of work (package dispatch)
+// that records facts, and the dispatcher alone invalidates the cache and
+// wakes streams; the hot reads are cached by the store decorator of package
+// readcache.
 package app
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -13,6 +17,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"meetpin.app"
+	"meetpin.app/dispatch"
+	"meetpin.app/readcache"
 )
 
 // Options configure an App.
@@ -35,7 +41,7 @@ type Options struct {
 	// SiteURL is the public origin, for the payment page's return URLs.
 	SiteURL string
 	// Cache keeps room lists, chat pages and notification pages; nil means
-	// no caching. See cache.go.
+	// no caching (package readcache).
 	Cache meetpin.Cache
 	// MaxUpcomingRooms bounds the rooms a host may have open and not yet
 	// started (MEETPIN_MAX_UPCOMING_ROOMS); 0 means no bound.
@@ -44,9 +50,9 @@ type Options struct {
 
 // App is the use-case layer over a store.
 type App struct {
-	store       meetpin.Store
-	broker      meetpin.Broker
-	cache       *cacheLayer // nil: no caching
+	store       meetpin.Store // the cached store (readcache.Store)
+	disp        *dispatch.Dispatcher
+	broker      meetpin.Broker // for streams' subscriptions; only disp publishes
 	log         *slog.Logger
 	now         func() time.Time
 	sessionTTL  time.Duration
@@ -63,9 +69,10 @@ type App struct {
 
 // New returns an App.
 func New(store meetpin.Store, log *slog.Logger, o Options) *App {
-	a := &App{store: store, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost, maxUpcoming: o.MaxUpcomingRooms,
+	cached := readcache.Wrap(store, o.Cache, log)
+	a := &App{store: cached, broker: o.Broker, log: log, now: o.Now, sessionTTL: o.SessionTTL, cost: o.PasswordCost, maxUpcoming: o.MaxUpcomingRooms,
 		payments: o.Payments, places: o.Places, placeCache: newTTLCache(placeCacheSize), siteURL: o.SiteURL}
-	a.cache = newCacheLayer(o.Cache, log)
+	a.disp = dispatch.New(dispatch.Options{Store: cached, Cache: cached, Broker: o.Broker, Log: log})
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -79,8 +86,19 @@ func New(store meetpin.Store, log *slog.Logger, o Options) *App {
 	return a
 }
 
-// Store returns the underlying store.
+// Store returns the store, its hot reads cached.
 func (a *App) Store() meetpin.Store { return a.store }
+
+// Dispatcher runs units of work over the app's store and dispatches their
+// facts: the cron jobs and every other writer outside app use it, and
+// packages that follow the facts Register with it.
+func (a *App) Dispatcher() *dispatch.Dispatcher { return a.disp }
+
+// ClearCache deletes every cached entry of the namespaces
+// (readcache.Namespace*; all when none is given), for operators.
+func (a *App) ClearCache(ctx context.Context, namespaces ...string) (int, error) {
+	return a.disp.ClearCache(ctx, namespaces...)
+}
 
 // Now returns the current time as stored: UTC, millisecond precision.
 func (a *App) Now() time.Time { return a.now().UTC().Truncate(time.Millisecond) }

@@ -132,7 +132,7 @@ func (a *App) Logout(ctx context.Context, token string) error {
 	if err := a.store.DeleteSession(ctx, hashToken(token)); err != nil {
 		return err
 	}
-	a.publish(ctx, topicSession(hashToken(token)))
+	a.disp.Dispatch(ctx, meetpin.SessionEnded{TokenHash: hashToken(token)})
 	return nil
 }
 
@@ -144,13 +144,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (u *meetpin.User, 
 		return nil, false, meetpin.Errorf(meetpin.EUNAUTHORIZED, "invalid session")
 	}
 	now := a.Now()
-	s, err := a.store.SessionByTokenHash(ctx, hashToken(token), now)
-	if meetpin.ErrorCode(err) == meetpin.ENOTFOUND {
-		return nil, false, meetpin.Errorf(meetpin.EUNAUTHORIZED, "session expired or signed out")
-	} else if err != nil {
-		return nil, false, err
-	}
-	u, err = a.store.UserByID(ctx, s.UserID)
+	s, u, err := a.store.SessionUser(ctx, hashToken(token), now)
 	if meetpin.ErrorCode(err) == meetpin.ENOTFOUND {
 		return nil, false, meetpin.Errorf(meetpin.EUNAUTHORIZED, "session expired or signed out")
 	} else if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"meetpin.app"
+	"meetpin.app/dispatch"
 )
 
 // Boost rules.
@@ -82,8 +83,8 @@ func (a *App) CreateBoostCheckout(ctx context.Context, u *meetpin.User, in Boost
 
 // HandlePaymentWebhook verifies and processes one webhook delivery of the
 // payment provider, exactly once per event id. A paid boost extends the
-// room's boost, records the payment and tells the host, all but the
-// notification in one transaction. Events of other kinds, and boosts with
+// room's boost, records the payment and tells the host, all in one unit of
+// work. Events of other kinds, and boosts with
 // bad metadata, are acknowledged and recorded without effect. EVALIDATION
 // for an unsigned, tampered with or stale delivery; EPAYMENTSDISABLED
 // without a provider; other errors are worth a retry by the provider.
@@ -108,7 +109,21 @@ func (a *App) HandlePaymentWebhook(ctx context.Context, payload []byte, signatur
 		return err
 	}
 	p.ID = newID()
-	out, err := a.store.ApplyBoost(ctx, p, BoostReminderLead)
+	var out *meetpin.BoostOutcome
+	err = a.disp.Do(ctx, func(w *dispatch.Unit) (err error) {
+		if out, err = w.ApplyBoost(ctx, p, BoostReminderLead); err != nil || !out.Applied || !out.RoomFound {
+			return err
+		}
+		// The room now sorts first on every replica's map.
+		w.Record(meetpin.RoomsChanged{RoomIDs: []string{p.RoomID}})
+		room, err := w.RoomByID(ctx, p.RoomID)
+		if err != nil {
+			return err
+		}
+		return a.notify(ctx, w, room.HostID, meetpin.NotifyBoostReminder, "부스트가 시작됐어요",
+			"\""+room.Title+"\" 모임이 "+kstTime(out.BoostUntil)+"까지 지도 맨 위에 보여요.",
+			"/room/"+room.ID, map[string]any{"roomId": room.ID, "boostUntil": out.BoostUntil, "days": p.Days, "kind": "boost_applied"})
+	})
 	switch {
 	case meetpin.ErrorCode(err) == meetpin.ECONFLICT:
 		// Two events of one session raced on a deleted room; one recorded it.
@@ -125,15 +140,6 @@ func (a *App) HandlePaymentWebhook(ctx context.Context, payload []byte, signatur
 		return nil
 	}
 	log.InfoContext(ctx, "boost applied", slog.String("room_id", p.RoomID), slog.Int("days", p.Days), slog.Time("boost_until", out.BoostUntil))
-	a.InvalidateRooms(ctx) // the room now sorts first on every replica's map
-	room, err := a.store.RoomByID(ctx, p.RoomID)
-	if err != nil {
-		log.ErrorContext(ctx, "boosted room not readable for the notification", slog.Any("error", err))
-		return nil
-	}
-	a.notify(ctx, room.HostID, meetpin.NotifyBoostReminder, "부스트가 시작됐어요",
-		"\""+room.Title+"\" 모임이 "+kstTime(out.BoostUntil)+"까지 지도 맨 위에 보여요.",
-		"/room/"+room.ID, map[string]any{"roomId": room.ID, "boostUntil": out.BoostUntil, "days": p.Days, "kind": "boost_applied"})
 	return nil
 }
 
@@ -180,14 +186,22 @@ func canonicalUUID(s string) bool {
 func (a *App) SendBoostReminders(ctx context.Context) (int, error) {
 	sent := 0
 	for {
-		rooms, err := a.store.ClaimBoostReminders(ctx, a.Now(), BoostReminderLead, reminderBatch)
+		var rooms []*meetpin.Room
+		err := a.disp.Do(ctx, func(w *dispatch.Unit) (err error) {
+			if rooms, err = w.ClaimBoostReminders(ctx, a.Now(), BoostReminderLead, reminderBatch); err != nil {
+				return err
+			}
+			for _, r := range rooms {
+				if err := a.notify(ctx, w, r.HostID, meetpin.NotifyBoostReminder, "부스트가 곧 끝나요",
+					"\""+r.Title+"\" 모임의 부스트가 "+kstTime(*r.BoostUntil)+"에 끝나요. 계속 맨 위에 보이려면 부스트를 연장하세요.",
+					"/room/"+r.ID, map[string]any{"roomId": r.ID, "boostUntil": *r.BoostUntil, "kind": "boost_ending"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return sent, err
-		}
-		for _, r := range rooms {
-			a.notify(ctx, r.HostID, meetpin.NotifyBoostReminder, "부스트가 곧 끝나요",
-				"\""+r.Title+"\" 모임의 부스트가 "+kstTime(*r.BoostUntil)+"에 끝나요. 계속 맨 위에 보이려면 부스트를 연장하세요.",
-				"/room/"+r.ID, map[string]any{"roomId": r.ID, "boostUntil": *r.BoostUntil, "kind": "boost_ending"})
 		}
 		sent += len(rooms)
 		if len(rooms) < reminderBatch {

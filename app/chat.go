@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"meetpin.app"
+	"meetpin.app/dispatch"
 )
 
 // MaxMessagePage is the largest page of chat history.
@@ -60,7 +61,8 @@ type MessagePage struct {
 
 // Messages returns a page of a match's history for a participant. before is
 // the cursor of a previous page ("" for the newest page). Pages come from
-// the cache when it holds them; the participant check never does.
+// the cache when it holds them (readcache); the participant check and the
+// block check never do.
 func (a *App) Messages(ctx context.Context, u *meetpin.User, matchID, before, limitS string) (*MessagePage, error) {
 	m, err := a.Match(ctx, u, matchID)
 	if err != nil {
@@ -82,26 +84,21 @@ func (a *App) Messages(ctx context.Context, u *meetpin.User, matchID, before, li
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	key := strconv.FormatInt(beforeID, 10) + ":" + strconv.Itoa(limit)
-	return cached(a, ctx, messagesScope(m.ID), key, fixedTTL[MessagePage](MessagePageCacheTTL), func() (*MessagePage, error) {
-		msgs, err := a.store.Messages(ctx, m.ID, beforeID, limit)
-		if err != nil {
-			return nil, err
-		}
-		page := &MessagePage{Messages: msgs}
-		if len(msgs) == limit {
-			c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
-			page.NextCursor = &c
-		}
-		// Blocks change read_only: Block and Unblock invalidate the page.
-		if page.ReadOnly, err = a.store.IsBlocked(ctx, m.HostID, m.GuestID); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+	msgs, err := a.store.Messages(ctx, m.ID, beforeID, limit)
+	if err != nil {
+		return nil, err
+	}
+	page := &MessagePage{Messages: msgs}
+	if len(msgs) == limit {
+		c := strconv.FormatInt(msgs[len(msgs)-1].ID, 10)
+		page.NextCursor = &c
+	}
+	page.ReadOnly = m.Blocked
+	return page, nil
 }
 
-// PostMessage sends a chat message. Across a block the chat is read-only.
+// PostMessage sends a chat message and notifies the other participant, in
+// one unit of work. Across a block the chat is read-only.
 func (a *App) PostMessage(ctx context.Context, u *meetpin.User, matchID, text string) (*meetpin.Message, error) {
 	m, err := a.Match(ctx, u, matchID)
 	if err != nil {
@@ -112,22 +109,25 @@ func (a *App) PostMessage(ctx context.Context, u *meetpin.User, matchID, text st
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if blocked, err := a.store.IsBlocked(ctx, m.HostID, m.GuestID); err != nil {
-		return nil, err
-	} else if blocked {
+	if m.Blocked {
 		return nil, meetpin.Errorf(meetpin.EBLOCKED, "this conversation is read-only")
 	}
-	msg := &meetpin.Message{MatchID: m.ID, SenderID: u.ID, Text: text, CreatedAt: a.Now()}
-	if err := a.store.CreateMessage(ctx, msg); err != nil {
-		return nil, err
-	}
-	a.cache.invalidate(ctx, messagesScope(m.ID))
-	a.publish(ctx, topicMatch(m.ID))
+	nick := a.nickname(ctx, u)
 	other := m.HostID
 	if other == u.ID {
 		other = m.GuestID
 	}
-	a.notify(ctx, other, meetpin.NotifyMessage, a.nickname(ctx, u.ID)+"님의 메시지", preview(text), "/chat/"+m.ID, map[string]any{"matchId": m.ID})
+	msg := &meetpin.Message{MatchID: m.ID, SenderID: u.ID, Text: text, CreatedAt: a.Now()}
+	err = a.disp.Do(ctx, func(w *dispatch.Unit) error {
+		if err := w.CreateMessage(ctx, msg); err != nil {
+			return err
+		}
+		w.Record(meetpin.MatchMessaged{MatchID: m.ID, MessageID: msg.ID})
+		return a.notify(ctx, w, other, meetpin.NotifyMessage, nick+"님의 메시지", preview(text), "/chat/"+m.ID, map[string]any{"matchId": m.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
 	return msg, nil
 }
 
@@ -150,6 +150,19 @@ func (a *App) MessagesAfter(ctx context.Context, u *meetpin.User, matchID string
 		return nil, err
 	}
 	return a.store.MessagesAfter(ctx, matchID, after, MaxMessagePage)
+}
+
+// MatchStream returns the fetch of a participant's chat stream: the
+// participant check runs once, here, not at every wake-up (a match never
+// loses a participant; the stream ends with the session).
+func (a *App) MatchStream(ctx context.Context, u *meetpin.User, matchID string) (func(ctx context.Context, after int64) ([]*meetpin.Message, error), error) {
+	m, err := a.Match(ctx, u, matchID)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, after int64) ([]*meetpin.Message, error) {
+		return a.store.MessagesAfter(ctx, m.ID, after, MaxMessagePage)
+	}, nil
 }
 
 // LatestMessageID is where a fresh stream starts: history comes from the

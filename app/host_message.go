@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"meetpin.app"
+	"meetpin.app/dispatch"
 )
 
 // HostMessageInput is the body of a host message. A guest writes to the
@@ -53,11 +54,17 @@ func (a *App) SendHostMessage(ctx context.Context, u *meetpin.User, in HostMessa
 	}
 	now := a.Now()
 	hm := &meetpin.HostMessage{ID: newID(), RoomID: room.ID, SenderID: u.ID, ReceiverID: receiver, Text: text, CreatedAt: now, UpdatedAt: now}
-	if err := a.store.CreateHostMessage(ctx, hm); err != nil {
+	nick := a.nickname(ctx, u)
+	err = a.disp.Do(ctx, func(w *dispatch.Unit) error {
+		if err := w.CreateHostMessage(ctx, hm); err != nil {
+			return err
+		}
+		return a.notify(ctx, w, receiver, meetpin.NotifyMessage, nick+"님의 메시지 ("+room.Title+")", preview(text),
+			"/room/"+room.ID, map[string]any{"roomId": room.ID, "hostMessageId": hm.ID})
+	})
+	if err != nil {
 		return nil, err
 	}
-	a.notify(ctx, receiver, meetpin.NotifyMessage, a.nickname(ctx, u.ID)+"님의 메시지 ("+room.Title+")", preview(text),
-		"/room/"+room.ID, map[string]any{"roomId": room.ID, "hostMessageId": hm.ID})
 	return hm, nil
 }
 

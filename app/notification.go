@@ -15,7 +15,7 @@ type NotificationPage struct {
 }
 
 // Notifications lists u's notifications, newest first, from the cache when
-// it holds the page.
+// it holds the page (readcache).
 func (a *App) Notifications(ctx context.Context, u *meetpin.User, unread, pageS, limitS string) (*NotificationPage, error) {
 	var f meetpin.FieldErrors
 	page, limit := paging(&f, pageS, limitS)
@@ -30,14 +30,11 @@ func (a *App) Notifications(ctx context.Context, u *meetpin.User, unread, pageS,
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	key := strconv.FormatBool(unreadOnly) + ":" + strconv.Itoa(page) + ":" + strconv.Itoa(limit)
-	return cached(a, ctx, notificationsScope(u.ID), key, fixedTTL[NotificationPage](NotificationCacheTTL), func() (*NotificationPage, error) {
-		list, err := a.store.Notifications(ctx, u.ID, unreadOnly, (page-1)*limit, limit)
-		if err != nil {
-			return nil, err
-		}
-		return &NotificationPage{Notifications: list.Items, UnreadCount: list.Unread, Pagination: newPagination(page, limit, list.Total)}, nil
-	})
+	list, err := a.store.Notifications(ctx, u.ID, unreadOnly, (page-1)*limit, limit)
+	if err != nil {
+		return nil, err
+	}
+	return &NotificationPage{Notifications: list.Items, UnreadCount: list.Unread, Pagination: newPagination(page, limit, list.Total)}, nil
 }
 
 func parseNotificationID(s string) (int64, error) {
@@ -57,7 +54,7 @@ func (a *App) MarkNotificationRead(ctx context.Context, u *meetpin.User, idS str
 	if err := a.store.MarkNotificationRead(ctx, u.ID, id); err != nil {
 		return err
 	}
-	a.InvalidateNotifications(ctx, u.ID)
+	a.disp.Dispatch(ctx, meetpin.NotificationsChanged{UserID: u.ID})
 	return nil
 }
 
@@ -67,7 +64,7 @@ func (a *App) MarkAllNotificationsRead(ctx context.Context, u *meetpin.User) (in
 	if err != nil {
 		return 0, err
 	}
-	a.InvalidateNotifications(ctx, u.ID)
+	a.disp.Dispatch(ctx, meetpin.NotificationsChanged{UserID: u.ID})
 	return n, nil
 }
 
@@ -80,7 +77,7 @@ func (a *App) DeleteNotification(ctx context.Context, u *meetpin.User, idS strin
 	if err := a.store.DeleteNotification(ctx, u.ID, id); err != nil {
 		return err
 	}
-	a.InvalidateNotifications(ctx, u.ID)
+	a.disp.Dispatch(ctx, meetpin.NotificationsChanged{UserID: u.ID})
 	return nil
 }
 

@@ -66,7 +66,7 @@ func (a *App) UpdateProfile(ctx context.Context, u *meetpin.User, in ProfilePatc
 	if err != nil {
 		return nil, err
 	}
-	a.InvalidateRooms(ctx) // room lists show their hosts' profiles
+	a.disp.Dispatch(ctx, meetpin.ProfileChanged{UserID: u.ID})
 	return p, nil
 }
 
@@ -168,7 +168,7 @@ func (a *App) SetAvatar(ctx context.Context, u *meetpin.User, path string) (*mee
 	if err != nil {
 		return nil, err
 	}
-	a.InvalidateRooms(ctx)
+	a.disp.Dispatch(ctx, meetpin.ProfileChanged{UserID: u.ID})
 	return p, nil
 }
 
@@ -181,6 +181,6 @@ func (a *App) RemoveAvatar(ctx context.Context, u *meetpin.User) (previous *stri
 	if _, err = a.store.UpdateProfile(ctx, u.ID, meetpin.ProfileUpdate{ClearAvatarURL: true}, a.Now()); err != nil {
 		return nil, err
 	}
-	a.InvalidateRooms(ctx)
+	a.disp.Dispatch(ctx, meetpin.ProfileChanged{UserID: u.ID})
 	return p.AvatarURL, nil
 }

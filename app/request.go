@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"meetpin.app"
+	"meetpin.app/dispatch"
 )
 
 // RequestInput is the body of a join request.
@@ -62,17 +63,27 @@ func (a *App) CreateRequest(ctx context.Context, u *meetpin.User, in RequestInpu
 		return nil, meetpin.Errorf(meetpin.EROOMFULL, "the room is full")
 	}
 	req := &meetpin.Request{ID: newID(), RoomID: room.ID, RequesterID: u.ID, Message: msg, Status: meetpin.RequestPending, CreatedAt: now, UpdatedAt: now}
-	if err := a.store.CreateRequest(ctx, req); err != nil {
+	nick := a.nickname(ctx, u)
+	err = a.disp.Do(ctx, func(w *dispatch.Unit) error {
+		if err := w.CreateRequest(ctx, req); err != nil {
+			return err
+		}
+		return a.notify(ctx, w, room.HostID, meetpin.NotifyRoomRequest, "새 참가 신청", nick+"님이 \""+room.Title+"\"에 참가를 신청했어요.",
+			"/room/"+room.ID+"/requests", map[string]any{"roomId": room.ID, "requestId": req.ID})
+	})
+	if err != nil {
 		return nil, err
 	}
-	nick := a.nickname(ctx, u.ID)
-	a.notify(ctx, room.HostID, meetpin.NotifyRoomRequest, "새 참가 신청", nick+"님이 \""+room.Title+"\"에 참가를 신청했어요.",
-		"/room/"+room.ID+"/requests", map[string]any{"roomId": room.ID, "requestId": req.ID})
 	return req, nil
 }
 
-func (a *App) nickname(ctx context.Context, userID string) string {
-	if p, err := a.store.ProfileByID(ctx, userID); err == nil {
+// nickname is u's nickname for the texts of notifications: as the session
+// loaded it, or read.
+func (a *App) nickname(ctx context.Context, u *meetpin.User) string {
+	if u.Nickname != "" {
+		return u.Nickname
+	}
+	if p, err := a.store.ProfileByID(ctx, u.ID); err == nil {
 		return p.Nickname
 	}
 	return "누군가"
@@ -123,12 +134,17 @@ func (a *App) DecideRequest(ctx context.Context, u *meetpin.User, id, status str
 		return nil, meetpin.Errorf(meetpin.EREQUESTCLOSED, "the room has already started")
 	}
 	if status == meetpin.RequestRejected {
-		r, err := a.store.SetRequestStatus(ctx, id, meetpin.RequestRejected, now)
+		var r *meetpin.Request
+		err := a.disp.Do(ctx, func(w *dispatch.Unit) (err error) {
+			if r, err = w.SetRequestStatus(ctx, id, meetpin.RequestRejected, now); err != nil {
+				return err
+			}
+			return a.notify(ctx, w, req.RequesterID, meetpin.NotifyRequestRejected, "참가 신청 결과", "\""+room.Title+"\" 참가 신청이 거절되었어요.",
+				"/requests", map[string]any{"roomId": room.ID, "requestId": id})
+		})
 		if err != nil {
 			return nil, err
 		}
-		a.notify(ctx, req.RequesterID, meetpin.NotifyRequestRejected, "참가 신청 결과", "\""+room.Title+"\" 참가 신청이 거절되었어요.",
-			"/requests", map[string]any{"roomId": room.ID, "requestId": id})
 		return &Decision{Request: r}, nil
 	}
 	if !now.Before(room.StartAt.Add(-AcceptCutoff)) {
@@ -139,17 +155,25 @@ func (a *App) DecideRequest(ctx context.Context, u *meetpin.User, id, status str
 	} else if blocked {
 		return nil, meetpin.Errorf(meetpin.EBLOCKED, "this request cannot be accepted")
 	}
-	res, err := a.store.AcceptRequest(ctx, id, newID(), now)
+	var res *meetpin.AcceptResult
+	err = a.disp.Do(ctx, func(w *dispatch.Unit) error {
+		if res, err = w.AcceptRequest(ctx, id, newID(), now); err != nil {
+			return err
+		}
+		w.Record(meetpin.RoomsChanged{RoomIDs: []string{room.ID}}) // participants_count
+		chat := "/chat/" + res.Match.ID
+		if err := a.notify(ctx, w, req.RequesterID, meetpin.NotifyMatchSuccess, "매칭 성공!", "\""+room.Title+"\" 참가가 확정되었어요. 이제 1:1 채팅을 할 수 있어요.",
+			chat, map[string]any{"roomId": room.ID, "matchId": res.Match.ID}); err != nil {
+			return err
+		}
+		if res.RoomFull {
+			return a.notify(ctx, w, room.HostID, meetpin.NotifyRoomFull, "모집 완료", "\""+room.Title+"\" 모임의 인원이 다 찼어요.",
+				"/room/"+room.ID, map[string]any{"roomId": room.ID})
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	a.InvalidateRooms(ctx) // participants_count
-	chat := "/chat/" + res.Match.ID
-	a.notify(ctx, req.RequesterID, meetpin.NotifyMatchSuccess, "매칭 성공!", "\""+room.Title+"\" 참가가 확정되었어요. 이제 1:1 채팅을 할 수 있어요.",
-		chat, map[string]any{"roomId": room.ID, "matchId": res.Match.ID})
-	if res.RoomFull {
-		a.notify(ctx, room.HostID, meetpin.NotifyRoomFull, "모집 완료", "\""+room.Title+"\" 모임의 인원이 다 찼어요.",
-			"/room/"+room.ID, map[string]any{"roomId": room.ID})
 	}
 	return &Decision{Request: res.Request, Match: res.Match}, nil
 }

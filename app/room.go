@@ -130,7 +130,7 @@ func (a *App) CreateRoom(ctx context.Context, u *meetpin.User, in RoomInput) (*R
 	if err := a.store.CreateRoom(ctx, r); err != nil {
 		return nil, err
 	}
-	a.InvalidateRooms(ctx)
+	a.disp.Dispatch(ctx, meetpin.RoomsChanged{RoomIDs: []string{r.ID}})
 	return a.viewRoom(ctx, u, r.ID)
 }
 
@@ -225,7 +225,7 @@ func (a *App) UpdateRoom(ctx context.Context, u *meetpin.User, id string, in Roo
 	if _, err := a.store.UpdateRoom(ctx, id, upd, now); err != nil {
 		return nil, err
 	}
-	a.InvalidateRooms(ctx)
+	a.disp.Dispatch(ctx, meetpin.RoomsChanged{RoomIDs: []string{id}})
 	return a.viewRoom(ctx, u, id)
 }
 
@@ -237,7 +237,7 @@ func (a *App) DeleteRoom(ctx context.Context, u *meetpin.User, id string) error 
 	if err := a.store.DeleteRoom(ctx, id); err != nil {
 		return err
 	}
-	a.InvalidateRooms(ctx)
+	a.disp.Dispatch(ctx, meetpin.RoomsChanged{RoomIDs: []string{id}})
 	return nil
 }
 
@@ -272,7 +272,7 @@ type Pagination struct {
 }
 
 // ListRooms returns the public upcoming rooms in a map box, from the cache
-// when it holds the page (per viewer: blocks hide rooms).
+// when it holds the page (readcache; per viewer: blocks hide rooms).
 func (a *App) ListRooms(ctx context.Context, viewer *meetpin.User, q RoomQuery) (*RoomPage, error) {
 	var f meetpin.FieldErrors
 	box := ParseBBox(&f, q.BBox)
@@ -287,13 +287,11 @@ func (a *App) ListRooms(ctx context.Context, viewer *meetpin.User, q RoomQuery) 
 	if viewer != nil {
 		filter.ViewerID = viewer.ID
 	}
-	return cached(a, ctx, roomsScope(), roomListKey(viewer, filter), roomListTTL(filter.Now), func() (*RoomPage, error) {
-		rooms, total, err := a.store.ListRooms(ctx, filter)
-		if err != nil {
-			return nil, err
-		}
-		return &RoomPage{Rooms: rooms, Pagination: newPagination(page, limit, total), BBox: box}, nil
-	})
+	rooms, total, err := a.store.ListRooms(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	return &RoomPage{Rooms: rooms, Pagination: newPagination(page, limit, total), BBox: box}, nil
 }
 
 // BBoxFormat is told to clients that send a bad box.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -31,7 +30,7 @@ func (a *App) Block(ctx context.Context, u *meetpin.User, target string) (*Block
 	if err := a.store.CreateBlock(ctx, b); err != nil {
 		return nil, err
 	}
-	a.blocksChanged(ctx, u.ID, target)
+	a.disp.Dispatch(ctx, meetpin.BlocksChanged{BlockerID: u.ID, BlockedID: target})
 	return &BlockView{Block: b, BlockedUser: publicProfile(p)}, nil
 }
 
@@ -40,33 +39,8 @@ func (a *App) Unblock(ctx context.Context, u *meetpin.User, target string) error
 	if err := a.store.DeleteBlock(ctx, u.ID, target); err != nil {
 		return err
 	}
-	a.blocksChanged(ctx, u.ID, target)
+	a.disp.Dispatch(ctx, meetpin.BlocksChanged{BlockerID: u.ID, BlockedID: target})
 	return nil
-}
-
-// blocksChanged invalidates what a block between a and b changes: the room
-// lists (a block hides the other's rooms) and the read_only flag of their
-// chats.
-func (a *App) blocksChanged(ctx context.Context, userA, userB string) {
-	if a.cache == nil {
-		return
-	}
-	scopes := []scope{roomsScope()}
-	matches, err := a.store.MatchesByUser(context.WithoutCancel(ctx), userA)
-	if err != nil {
-		// The chats between them cannot be named: drop every chat page.
-		a.log.ErrorContext(ctx, "cache: listing matches after a block change", slog.Any("error", err))
-		if _, err := a.ClearCache(context.WithoutCancel(ctx), CacheMessages); err != nil {
-			a.cache.trouble(ctx, "invalidate", err)
-			a.cache.pendAll()
-		}
-	}
-	for _, m := range matches {
-		if m.HostID == userB || m.GuestID == userB {
-			scopes = append(scopes, messagesScope(m.ID))
-		}
-	}
-	a.cache.invalidate(ctx, scopes...)
 }
 
 // Blocks lists the users u blocked.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/dispatch"
 )
 
 // The clean-up jobs.
@@ -34,12 +35,20 @@ const (
 // maxIDs caps the room ids a boost clean-up reports.
 const maxIDs = 100
 
-// Cleanups returns meetpin's maintenance jobs on store, with their
-// default intervals.
-func Cleanups(store meetpin.Store) []Job {
+// Cleanups returns meetpin's maintenance jobs, with their default
+// intervals. Each runs as one unit of work of d, and records what it
+// changed, so that the cache forgets it at once: the room lists after a
+// boost ends, the notification pages after old notifications go.
+func Cleanups(d *dispatch.Dispatcher) []Job {
 	return []Job{
 		{Name: ExpiredBoosts, Interval: 5 * time.Minute, Run: func(ctx context.Context, now time.Time) (Result, error) {
-			ids, err := store.ClearExpiredBoosts(ctx, now)
+			var ids []string
+			err := d.Do(ctx, func(u *dispatch.Unit) (err error) {
+				if ids, err = u.ClearExpiredBoosts(ctx, now); err == nil && len(ids) > 0 {
+					u.Record(meetpin.RoomsChanged{RoomIDs: ids})
+				}
+				return err
+			})
 			if err != nil {
 				return Result{}, err
 			}
@@ -51,11 +60,19 @@ func Cleanups(store meetpin.Store) []Job {
 		}},
 		{Name: OldNotifications, Interval: time.Hour, Run: func(ctx context.Context, now time.Time) (Result, error) {
 			readCut, allCut := now.Add(-ReadNotificationsKept), now.Add(-NotificationsKept)
-			read, err := store.DeleteNotificationsBefore(ctx, readCut, true)
-			if err != nil {
-				return Result{}, err
-			}
-			old, err := store.DeleteNotificationsBefore(ctx, allCut, false)
+			var read, old int64
+			err := d.Do(ctx, func(u *dispatch.Unit) (err error) {
+				if read, err = u.DeleteNotificationsBefore(ctx, readCut, true); err != nil {
+					return err
+				}
+				if old, err = u.DeleteNotificationsBefore(ctx, allCut, false); err != nil {
+					return err
+				}
+				if read+old > 0 {
+					u.Record(meetpin.NotificationsPurged{})
+				}
+				return nil
+			})
 			if err != nil {
 				return Result{}, err
 			}
@@ -64,17 +81,20 @@ func Cleanups(store meetpin.Store) []Job {
 			}}, nil
 		}},
 		{Name: ExpiredSessions, Interval: time.Hour, Run: func(ctx context.Context, now time.Time) (Result, error) {
-			n, err := store.DeleteExpiredSessions(ctx, now)
+			var n int64
+			err := d.Do(ctx, func(u *dispatch.Unit) (err error) { n, err = u.DeleteExpiredSessions(ctx, now); return err })
 			return Result{Count: n, Detail: map[string]any{"expired_before": now}}, err
 		}},
 		{Name: WebhookEvents, Interval: day, Run: func(ctx context.Context, now time.Time) (Result, error) {
 			cut := now.Add(-WebhookEventsKept)
-			n, err := store.DeleteWebhookEventsBefore(ctx, cut)
+			var n int64
+			err := d.Do(ctx, func(u *dispatch.Unit) (err error) { n, err = u.DeleteWebhookEventsBefore(ctx, cut); return err })
 			return Result{Count: n, Detail: map[string]any{"processed_before": cut}}, err
 		}},
 		{Name: OldJobRuns, Interval: day, Run: func(ctx context.Context, now time.Time) (Result, error) {
 			cut := now.Add(-JobRunsKept)
-			n, err := store.DeleteJobRunsBefore(ctx, cut)
+			var n int64
+			err := d.Do(ctx, func(u *dispatch.Unit) (err error) { n, err = u.DeleteJobRunsBefore(ctx, cut); return err })
 			return Result{Count: n, Detail: map[string]any{"started_before": cut}}, err
 		}},
 	}

@@ -1,6 +1,7 @@
 package cron_test
 
 import (
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -8,14 +9,17 @@ import (
 	"github.com/google/uuid"
 
 	"meetpin.app"
+	"meetpin.app/app"
 	"meetpin.app/cron"
+	"meetpin.app/dispatch"
+	"meetpin.app/inmem"
 )
 
 const day = 24 * time.Hour
 
 // cleanups is the scheduler of the real jobs on store at the clock's time.
 func cleanups(t *testing.T, store meetpin.Store, c *clock) *cron.Scheduler {
-	return newScheduler(t, store, c, "test", cron.Cleanups(store)...)
+	return newScheduler(t, store, c, "test", cron.Cleanups(dispatch.New(dispatch.Options{Store: store}))...)
 }
 
 // runJob runs a job by hand and fails the test unless it succeeds.
@@ -202,6 +206,74 @@ func TestCleanupWebhookEventsAndJobRuns(t *testing.T) {
 		}
 		if runs, err := store.JobRuns(ctx, "old", 10); err != nil || len(runs) != 1 {
 			t.Fatalf("runs of old: %d, %v", len(runs), err)
+		}
+	})
+}
+
+// TestCleanupIsVisibleAtOnce: the clean-ups run through the app's
+// dispatcher, so what they delete or change is gone from the very next
+// cached read, not after the cache's TTL: the notification pages after
+// cleanup-old-notifications, the room lists after cleanup-expired-boosts.
+func TestCleanupIsVisibleAtOnce(t *testing.T) {
+	engines(t, func(t *testing.T, open func() meetpin.Store) {
+		store := open()
+		ctx := t.Context()
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		cache := inmem.NewCache(1 << 20)
+		a := app.New(store, slog.New(slog.DiscardHandler), app.Options{Cache: cache, Now: func() time.Time { return now }})
+		u := mustUser(t, store, now.Add(-200*day))
+		for _, age := range []time.Duration{91 * day, time.Minute} {
+			n := &meetpin.Notification{UserID: u.ID, Type: meetpin.NotifyMessage, Title: age.String(), Message: "m", CreatedAt: now.Add(-age)}
+			if err := store.CreateNotification(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page := func() *app.NotificationPage {
+			t.Helper()
+			p, err := a.Notifications(ctx, u, "", "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		if n := len(page().Notifications); n != 2 {
+			t.Fatalf("before: %d notifications, want 2", n)
+		}
+		stats := func() meetpin.CacheStats { return cache.Stats(ctx) }
+		hits := stats().Hits
+		if n := len(page().Notifications); n != 2 || stats().Hits != hits+1 {
+			t.Fatalf("the page is not served from the cache (hits %d → %d)", hits, stats().Hits)
+		}
+
+		// A room whose boost has just ended, listed (and cached) as boosted.
+		ended := now.Add(-time.Second)
+		r := &meetpin.Room{ID: uuid.NewString(), HostID: u.ID, Title: "boosted", Category: meetpin.CategoryDrink, Lat: 37.5, Lng: 127,
+			PlaceText: "강남", StartAt: now.Add(3 * time.Hour), MaxPeople: 4, Visibility: meetpin.VisibilityPublic, Status: meetpin.RoomActive,
+			BoostUntil: &ended, CreatedAt: now.Add(-2 * day), UpdatedAt: now.Add(-2 * day)}
+		if err := store.CreateRoom(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		rooms := func() *meetpin.Room {
+			t.Helper()
+			p, err := a.ListRooms(ctx, nil, app.RoomQuery{BBox: "37,126,38,128"})
+			if err != nil || len(p.Rooms) != 1 {
+				t.Fatalf("rooms: %v, %v", p, err)
+			}
+			return p.Rooms[0]
+		}
+		if rooms().BoostUntil == nil {
+			t.Fatal("the room is not listed with its boost")
+		}
+
+		c := newClock(now)
+		s := newScheduler(t, store, c, "test", cron.Cleanups(a.Dispatcher())...)
+		runJob(t, s, cron.OldNotifications)
+		if got := page(); len(got.Notifications) != 1 || got.Notifications[0].Title != time.Minute.String() {
+			t.Fatalf("after the clean-up the next read lists %d notifications, want only the new one", len(got.Notifications))
+		}
+		runJob(t, s, cron.ExpiredBoosts)
+		if rooms().BoostUntil != nil {
+			t.Fatal("after the boost clean-up the next read still lists the ended boost")
 		}
 	})
 }

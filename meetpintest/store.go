@@ -21,7 +21,7 @@ import (
 //
 // The subtests are grouped by aggregate: User, Session, Room, ListRooms,
 // Request, Match, Message, HostMessage, Notification, Report, Block,
-// Maintenance, Telemetry, Admin, Engine and Boost.
+// Maintenance, Telemetry, Admin, Engine, Boost and Tx.
 func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("User", func(t *testing.T) { t.Parallel(); testUsers(t, open) })
 	t.Run("Session", func(t *testing.T) { t.Parallel(); testSessions(t, open) })
@@ -39,6 +39,8 @@ func RunStore(t *testing.T, open func(t *testing.T) meetpin.Store) {
 	t.Run("Admin", func(t *testing.T) { t.Parallel(); testAdmin(t, open) })
 	t.Run("Engine", func(t *testing.T) { t.Parallel(); testEngine(t, open) })
 	t.Run("Boost", func(t *testing.T) { t.Parallel(); testBoosts(t, open) })
+	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, open) })
+	t.Run("JoinedReads", func(t *testing.T) { t.Parallel(); testJoinedReads(t, open) })
 }
 
 // malformedID is an id that is not a UUID: every lookup by it is ENOTFOUND.

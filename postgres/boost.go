@@ -29,7 +29,7 @@ func claimStripeEvent(ctx context.Context, tx pgx.Tx, eventID, eventType string,
 func (db *DB) ApplyBoost(ctx context.Context, p *meetpin.BoostPayment, remindWithin time.Duration) (*meetpin.BoostOutcome, error) {
 	out := &meetpin.BoostOutcome{}
 	now := ms(p.CreatedAt)
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		claimed, err := claimStripeEvent(ctx, tx, p.EventID, p.EventType, now)
 		if err != nil || !claimed {
 			return err
@@ -87,7 +87,7 @@ func (db *DB) ApplyBoost(ctx context.Context, p *meetpin.BoostPayment, remindWit
 // RecordStripeEvent implements meetpin.BoostStore.
 func (db *DB) RecordStripeEvent(ctx context.Context, eventID, eventType string, at time.Time) (bool, error) {
 	var claimed bool
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) (err error) {
+	err := db.atomic(ctx, func(tx pgx.Tx) (err error) {
 		claimed, err = claimStripeEvent(ctx, tx, eventID, eventType, at)
 		return err
 	})
@@ -131,7 +131,7 @@ func (db *DB) ClaimBoostReminders(ctx context.Context, now time.Time, within tim
 		AND boost_reminded_until IS DISTINCT FROM boost_until
 		AND status = 'active' AND start_at > $1`
 	var rooms []*meetpin.Room
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `UPDATE rooms SET boost_reminded_until = boost_until
 			WHERE `+due+` AND id IN (SELECT id FROM rooms WHERE `+due+`
 				ORDER BY boost_until, id LIMIT $3 FOR NO KEY UPDATE SKIP LOCKED)

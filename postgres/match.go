@@ -24,7 +24,14 @@ func scanMatch(row pgx.Row, extra ...any) (*meetpin.Match, error) {
 
 // MatchByID returns the match with id; ENOTFOUND when absent.
 func (db *DB) MatchByID(ctx context.Context, id string) (*meetpin.Match, error) {
-	m, err := scanMatch(db.pool.QueryRow(ctx, `SELECT `+matchColumns+` FROM matches m WHERE m.id = $1`, id))
+	var blocked bool
+	m, err := scanMatch(db.pool.QueryRow(ctx, `SELECT `+matchColumns+`,
+		EXISTS (SELECT 1 FROM blocked_users b WHERE (b.blocker_uid = m.host_uid AND b.blocked_uid = m.guest_uid)
+			OR (b.blocker_uid = m.guest_uid AND b.blocked_uid = m.host_uid))
+		FROM matches m WHERE m.id = $1`, id), &blocked)
+	if m != nil {
+		m.Blocked = blocked
+	}
 	return m, dbError(err, "match")
 }
 

@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"math"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"meetpin.app"
@@ -30,19 +32,22 @@ import (
 // SHARE locks that foreign key checks take on the match row (the insert's
 // own check among them), so it holds up only other inserts into the match
 // and updates of the match row (MarkMatchRead, briefly).
+//
+// Lock and insert are one statement, one round trip: the insert's rows come
+// from the locked CTE, so the identity draws its id only once the lock is
+// held. No match row, no insert: ENOTFOUND.
 func (db *DB) CreateMessage(ctx context.Context, m *meetpin.Message) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `SELECT 1 FROM matches WHERE id = $1 FOR NO KEY UPDATE`, m.MatchID)
-		if err != nil {
-			return dbError(err, "match")
-		} else if tag.RowsAffected() == 0 {
-			return notFound("match")
-		}
-		return tx.QueryRow(ctx, `
-			INSERT INTO messages (match_id, sender_uid, text, created_at)
-			VALUES ($1, $2, $3, $4)
-			RETURNING id`, m.MatchID, m.SenderID, m.Text, ms(m.CreatedAt)).Scan(&m.ID)
-	})
+	if uuid.Validate(m.MatchID) != nil {
+		return notFound("match")
+	}
+	err := db.pool.QueryRow(ctx, `
+		WITH locked AS (SELECT id FROM matches WHERE id = $1 FOR NO KEY UPDATE)
+		INSERT INTO messages (match_id, sender_uid, text, created_at)
+		SELECT locked.id, $2, $3, $4 FROM locked
+		RETURNING id`, m.MatchID, m.SenderID, m.Text, ms(m.CreatedAt)).Scan(&m.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return notFound("match")
+	}
 	return dbError(err, "user") // the match is locked: what can be missing now is the sender
 }
 

@@ -26,15 +26,13 @@ func (db *DB) CreateNotification(ctx context.Context, n *meetpin.Notification) e
 	if err != nil || n.Metadata == nil {
 		meta = []byte("{}")
 	}
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if err := lockUser(ctx, tx, n.UserID); err != nil {
-			return err
-		}
-		return tx.QueryRow(ctx, `
-			INSERT INTO notifications (user_id, type, title, message, is_read, metadata, created_at)
-			VALUES ($1, $2, $3, $4, false, $5::jsonb, $6)
-			RETURNING id`, n.UserID, n.Type, n.Title, n.Message, meta, ms(n.CreatedAt)).Scan(&n.ID)
-	})
+	// One statement, one round trip: the id is drawn once the lock is held
+	// (see CreateMessage).
+	err = db.pool.QueryRow(ctx, `
+		WITH locked AS (SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE)
+		INSERT INTO notifications (user_id, type, title, message, is_read, metadata, created_at)
+		SELECT locked.id, $2, $3, $4, false, $5::jsonb, $6 FROM locked
+		RETURNING id`, n.UserID, n.Type, n.Title, n.Message, meta, ms(n.CreatedAt)).Scan(&n.ID)
 	return dbError(err, "user")
 }
 

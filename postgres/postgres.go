@@ -34,10 +34,42 @@ var embedded embed.FS
 // pingTimeout bounds the connection check of Open.
 const pingTimeout = 5 * time.Second
 
-// DB is a PostgreSQL database. It implements meetpin.Store.
+// DB is a PostgreSQL database. It implements meetpin.Store. Inside Tx it
+// is bound to the transaction: pool is then the transaction itself.
 type DB struct {
-	pool  *pgxpool.Pool
-	sqlDB *sql.DB // the pool seen through database/sql, for goose
+	pgpool *pgxpool.Pool
+	pool   conn    // pgpool, or the transaction
+	cur    pgx.Tx  // the transaction DB is bound to; nil outside Tx
+	sqlDB  *sql.DB // the pool seen through database/sql, for goose
+}
+
+// conn is what *pgxpool.Pool and pgx.Tx have in common that the methods
+// use.
+type conn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+}
+
+// Tx implements meetpin.Store with a pgx transaction (read committed, as
+// every statement outside one). Nested, it joins the outer transaction.
+func (db *DB) Tx(ctx context.Context, fn func(meetpin.Tx) error) error {
+	if db.cur != nil {
+		return fn(db)
+	}
+	return pgx.BeginFunc(ctx, db.pgpool, func(tx pgx.Tx) error {
+		return fn(&DB{pgpool: db.pgpool, pool: tx, cur: tx, sqlDB: db.sqlDB})
+	})
+}
+
+// atomic runs fn in a transaction of its own, or inside Tx in Tx's
+// transaction (no savepoint: an error ends the whole transaction).
+func (db *DB) atomic(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	if db.cur != nil {
+		return fn(db.cur)
+	}
+	return pgx.BeginFunc(ctx, db.pgpool, fn)
 }
 
 var _ meetpin.Store = (*DB)(nil)
@@ -47,9 +79,19 @@ var _ meetpin.Store = (*DB)(nil)
 // within a few seconds that it answers. Its errors are one line long and
 // never contain the password.
 func Open(ctx context.Context, databaseURL string) (*DB, error) {
+	return OpenWith(ctx, databaseURL, nil)
+}
+
+// OpenWith is Open with the pool's configuration adjusted by configure
+// before it connects (nil: none), e.g. a pgx.QueryTracer that counts the
+// round trips of a request.
+func OpenWith(ctx context.Context, databaseURL string, configure func(*pgxpool.Config)) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, errors.New("postgres: invalid database URL: " + parseProblem(err))
+	}
+	if configure != nil {
+		configure(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -61,7 +103,7 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: cannot connect to %s:%d: %s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, reason(err))
 	}
-	return &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool)}, nil
+	return &DB{pgpool: pool, pool: pool, sqlDB: stdlib.OpenDBFromPool(pool)}, nil
 }
 
 // parseProblem says what is wrong with a URL that pgx refused without
@@ -120,7 +162,7 @@ func (db *DB) Migrator() (*migrate.Migrator, error) {
 
 // Pool returns the underlying pool, for features beyond meetpin.Store such
 // as advisory locks.
-func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+func (db *DB) Pool() *pgxpool.Pool { return db.pgpool }
 
 // Engine returns meetpin.EnginePostgres.
 func (db *DB) Engine() string { return meetpin.EnginePostgres }
@@ -149,12 +191,12 @@ func (db *DB) DropPublic(ctx context.Context) error {
 }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.pgpool.Ping(ctx) }
 
 // Stats reports the pool's figures; Waits counts the acquisitions that had
 // to wait for a connection.
 func (db *DB) Stats() meetpin.PoolStats {
-	s := db.pool.Stat()
+	s := db.pgpool.Stat()
 	return meetpin.PoolStats{
 		MaxOpen: int(s.MaxConns()),
 		Open:    int(s.TotalConns()),
@@ -168,7 +210,7 @@ func (db *DB) Stats() meetpin.PoolStats {
 // released.
 func (db *DB) Close() error {
 	err := db.sqlDB.Close()
-	db.pool.Close()
+	db.pgpool.Close()
 	return err
 }
 

@@ -22,7 +22,7 @@ import (
 // the previous one committed. (FOR NO KEY UPDATE leaves the foreign key
 // checks on the user, which take FOR KEY SHARE, unhindered.)
 func (db *DB) CreateReport(ctx context.Context, r *meetpin.Report, since time.Time) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		if err := lockUser(ctx, tx, r.ReporterID); err != nil {
 			return err
 		}

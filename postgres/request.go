@@ -108,7 +108,7 @@ func errNotPending() error {
 func (db *DB) AcceptRequest(ctx context.Context, id, matchID string, now time.Time) (*meetpin.AcceptResult, error) {
 	now = ms(now)
 	var res *meetpin.AcceptResult
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		var hostID string
 		var maxPeople int
 		err := tx.QueryRow(ctx, `
@@ -157,7 +157,7 @@ func (db *DB) SetRequestStatus(ctx context.Context, id, status string, now time.
 		return nil, meetpin.Errorf(meetpin.EVALIDATION, "status: must be rejected or cancelled")
 	}
 	var req *meetpin.Request
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		var err error
 		if req, err = lockRequest(ctx, tx, id); err != nil {
 			return err

@@ -84,7 +84,7 @@ func (db *DB) RoomByID(ctx context.Context, id string) (*meetpin.Room, error) {
 // the other, and the count sees every acceptance committed before.
 func (db *DB) UpdateRoom(ctx context.Context, id string, upd meetpin.RoomUpdate, now time.Time) (*meetpin.Room, error) {
 	var r *meetpin.Room
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		if upd.MaxPeople != nil {
 			tag, err := tx.Exec(ctx, `SELECT FROM rooms WHERE id = $1 FOR NO KEY UPDATE`, id)
 			if err != nil {
@@ -139,7 +139,7 @@ func (db *DB) UpdateRoom(ctx context.Context, id string, upd meetpin.RoomUpdate,
 // check and the delete: EROOMHASPARTICIPANT when one is accepted, ENOTFOUND
 // if absent.
 func (db *DB) DeleteRoom(ctx context.Context, id string) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `SELECT FROM rooms WHERE id = $1 FOR UPDATE`, id)
 		if err != nil {
 			return err

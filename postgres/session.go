@@ -33,6 +33,25 @@ func (db *DB) SessionByTokenHash(ctx context.Context, hash string, now time.Time
 	return &s, nil
 }
 
+// SessionUser returns the session with hash that is still valid at now and
+// its user, with the nickname, in one query; ENOTFOUND otherwise.
+func (db *DB) SessionUser(ctx context.Context, hash string, now time.Time) (*meetpin.Session, *meetpin.User, error) {
+	var s meetpin.Session
+	var nick string
+	u, err := scanUser(db.pool.QueryRow(ctx, `
+		SELECT u.id, u.email, u.password_hash, u.role, u.created_at, u.updated_at,
+			s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, coalesce(p.nickname, '')
+		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN profiles p ON p.uid = u.id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, ms(now)),
+		&s.TokenHash, &s.UserID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &nick)
+	if err != nil {
+		return nil, nil, dbError(err, "session")
+	}
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = ms(s.CreatedAt), ms(s.LastSeenAt), ms(s.ExpiresAt)
+	u.Nickname = nick
+	return &s, u, nil
+}
+
 // TouchSession records lastSeen and slides the expiry to expiresAt.
 // Touching an unknown session is not an error, as in the sqlite engine: it
 // was signed out meanwhile.

@@ -17,7 +17,7 @@ func (db *DB) RecordCSPViolations(ctx context.Context, vs []meetpin.CSPViolation
 	if len(vs) == 0 {
 		return nil
 	}
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		for _, c := range meetpin.CountCSPViolations(vs) {
 			if _, err := tx.Exec(ctx, `
 				INSERT INTO csp_reports (directive, blocked_uri, document_path, count, first_seen, last_seen)
@@ -40,7 +40,7 @@ func (db *DB) RecordCSPViolations(ctx context.Context, vs []meetpin.CSPViolation
 // order (COLLATE "C"), as SQLite's BINARY collation does.
 func (db *DB) CSPSummary(ctx context.Context, limit int) (*meetpin.CSPSummary, error) {
 	sum := &meetpin.CSPSummary{}
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, db.pgpool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
 			SELECT directive, blocked_uri, SUM(count)::bigint AS n, COUNT(*), MIN(first_seen), MAX(last_seen),
 				(SUM(SUM(count)) OVER ())::bigint, COUNT(*) OVER ()

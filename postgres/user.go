@@ -12,7 +12,7 @@ import (
 // CreateUser inserts the user and its profile in one transaction.
 // ECONFLICT when the email or the nickname (in any case) is taken.
 func (db *DB) CreateUser(ctx context.Context, u *meetpin.User, p *meetpin.Profile) error {
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err := db.atomic(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO users (id, email, password_hash, role, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -31,9 +31,10 @@ func (db *DB) CreateUser(ctx context.Context, u *meetpin.User, p *meetpin.Profil
 // userColumns are the columns scanUser reads.
 const userColumns = `id, email, password_hash, role, created_at, updated_at`
 
-func scanUser(row pgx.Row) (*meetpin.User, error) {
+// scanUser reads userColumns, then the extra columns into extra.
+func scanUser(row pgx.Row, extra ...any) (*meetpin.User, error) {
 	var u meetpin.User
-	if err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.PasswordHash, &u.Role, &u.CreatedAt, &u.UpdatedAt}, extra...)...); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = ms(u.CreatedAt), ms(u.UpdatedAt)

@@ -21,7 +21,14 @@ func scanMatch(s scanner, extra ...any) (*meetpin.Match, error) {
 
 // MatchByID implements meetpin.MatchStore.
 func (db *DB) MatchByID(ctx context.Context, id string) (*meetpin.Match, error) {
-	m, err := scanMatch(db.read.QueryRowContext(ctx, `SELECT `+matchColumns+` FROM matches m WHERE m.id = ?`, id))
+	var blocked bool
+	m, err := scanMatch(db.read.QueryRowContext(ctx, `SELECT `+matchColumns+`,
+		EXISTS (SELECT 1 FROM blocked_users b WHERE (b.blocker_uid = m.host_uid AND b.blocked_uid = m.guest_uid)
+			OR (b.blocker_uid = m.guest_uid AND b.blocked_uid = m.host_uid))
+		FROM matches m WHERE m.id = ?`, id), &blocked)
+	if m != nil {
+		m.Blocked = blocked
+	}
 	return m, mapErr(err, "match not found")
 }
 

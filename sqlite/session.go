@@ -28,6 +28,24 @@ func (db *DB) SessionByTokenHash(ctx context.Context, hash string, now time.Time
 	return &s, nil
 }
 
+// SessionUser implements meetpin.SessionStore.
+func (db *DB) SessionUser(ctx context.Context, hash string, now time.Time) (*meetpin.Session, *meetpin.User, error) {
+	var s meetpin.Session
+	var created, seen, expires int64
+	var nick string
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.password_hash, u.role, u.created_at, u.updated_at,
+		s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, coalesce(p.nickname, '')
+		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN profiles p ON p.uid = u.id
+		WHERE s.token_hash = ? AND s.expires_at > ?`, hash, ms(now)),
+		&s.TokenHash, &s.UserID, &created, &seen, &expires, &nick)
+	if err != nil {
+		return nil, nil, mapErr(err, "session not found")
+	}
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
+	u.Nickname = nick
+	return &s, u, nil
+}
+
 // TouchSession implements meetpin.SessionStore.
 func (db *DB) TouchSession(ctx context.Context, hash string, lastSeen, expiresAt time.Time) error {
 	_, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,

@@ -30,11 +30,22 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// DB is the SQLite store.
+// DB is the SQLite store. Inside Tx it is bound to the transaction: write
+// and read are then the transaction itself.
 type DB struct {
 	path  string
-	write *sql.DB // exactly one connection
-	read  *sql.DB // read-only pool
+	wpool *sql.DB // exactly one connection
+	rpool *sql.DB // read-only pool
+	write conn    // wpool, or the transaction
+	read  conn    // rpool, or the transaction
+	cur   *sql.Tx // the transaction DB is bound to; nil outside Tx
+}
+
+// conn is what *sql.DB and *sql.Tx have in common that the methods use.
+type conn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 var _ meetpin.Store = (*DB)(nil)
@@ -64,7 +75,7 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	db := &DB{path: path, write: write, read: read}
+	db := &DB{path: path, wpool: write, rpool: read, write: write, read: read}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// The first connection switches the file to WAL mode.
@@ -90,7 +101,7 @@ func (db *DB) Migrator() (*migrate.Migrator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return migrate.New(db.write, meetpin.EngineSQLite, sub)
+	return migrate.New(db.wpool, meetpin.EngineSQLite, sub)
 }
 
 // Snapshot writes a consistent copy of the database to path (which must
@@ -139,15 +150,15 @@ func (db *DB) Engine() string { return meetpin.EngineSQLite }
 // Ping implements meetpin.Store: it runs a query on both pools.
 func (db *DB) Ping(ctx context.Context) error {
 	var n int
-	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
+	if err := db.rpool.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
 		return err
 	}
-	return db.write.PingContext(ctx)
+	return db.wpool.PingContext(ctx)
 }
 
 // Stats implements meetpin.Store, adding up both pools.
 func (db *DB) Stats() meetpin.PoolStats {
-	w, r := db.write.Stats(), db.read.Stats()
+	w, r := db.wpool.Stats(), db.rpool.Stats()
 	return meetpin.PoolStats{
 		MaxOpen: w.MaxOpenConnections + r.MaxOpenConnections,
 		Open:    w.OpenConnections + r.OpenConnections,
@@ -159,12 +170,28 @@ func (db *DB) Stats() meetpin.PoolStats {
 
 // Close implements meetpin.Store.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.rpool.Close(), db.wpool.Close())
 }
 
-// tx runs fn in a write transaction, committing when it returns nil.
+// Tx implements meetpin.Store: fn runs on the one writer connection in a
+// transaction that began IMMEDIATE, so it never meets SQLITE_BUSY halfway.
+// Nested, it joins the outer transaction.
+func (db *DB) Tx(ctx context.Context, fn func(meetpin.Tx) error) error {
+	if db.cur != nil {
+		return fn(db)
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return fn(&DB{path: db.path, wpool: db.wpool, rpool: db.rpool, write: tx, read: tx, cur: tx})
+	})
+}
+
+// tx runs fn in a write transaction, committing when it returns nil. Inside
+// Tx it runs fn in Tx's transaction, which commits or rolls back as a whole.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	if db.cur != nil {
+		return fn(db.cur)
+	}
+	tx, err := db.wpool.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

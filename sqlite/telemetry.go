@@ -36,7 +36,7 @@ func (db *DB) RecordCSPViolations(ctx context.Context, vs []meetpin.CSPViolation
 // functions over the groups; both queries run in one read transaction, so
 // they see one snapshot (WAL).
 func (db *DB) CSPSummary(ctx context.Context, limit int) (*meetpin.CSPSummary, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.rpool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}

@@ -24,10 +24,11 @@ func (db *DB) CreateUser(ctx context.Context, u *meetpin.User, p *meetpin.Profil
 
 const userColumns = `id, email, password_hash, role, created_at, updated_at`
 
-func scanUser(s scanner) (*meetpin.User, error) {
+// scanUser reads userColumns, then the extra columns into extra.
+func scanUser(s scanner, extra ...any) (*meetpin.User, error) {
 	var u meetpin.User
 	var created, updated int64
-	if err := s.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created, &updated); err != nil {
+	if err := s.Scan(append([]any{&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created, &updated}, extra...)...); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)

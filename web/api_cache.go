@@ -7,15 +7,15 @@ import (
 	"strings"
 
 	"meetpin.app"
-	"meetpin.app/app"
+	"meetpin.app/readcache"
 )
 
 // cachePatterns are the patterns POST /api/cache/clear accepts, with the
 // namespace each one deletes.
 var cachePatterns = map[string]string{
-	"rooms:*":         app.CacheRooms,
-	"messages:*":      app.CacheMessages,
-	"notifications:*": app.CacheNotifications,
+	"rooms:*":         readcache.NamespaceRooms,
+	"messages:*":      readcache.NamespaceMessages,
+	"notifications:*": readcache.NamespaceNotifications,
 }
 
 // handleCacheStats: GET /api/cache/stats (ADMIN_TOKEN) →
@@ -59,7 +59,7 @@ func (s *Server) handleCacheClear(w http.ResponseWriter, r *http.Request) {
 	deleted := 0
 	if s.cache != nil {
 		for _, p := range patterns {
-			n, err := s.cache.DeletePrefix(r.Context(), cachePatterns[p])
+			n, err := s.app.ClearCache(r.Context(), cachePatterns[p])
 			deleted += n
 			if err != nil {
 				s.writeError(w, r, meetpin.Errorf(meetpin.EUNAVAILABLE, "the cache is unavailable: %d keys deleted before it failed", deleted))

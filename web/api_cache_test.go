@@ -284,7 +284,7 @@ func TestRoomListTTLStopsAtStart(t *testing.T) {
 	if _, err := s.Store.UpdateRoom(t.Context(), room, meetpin.RoomUpdate{StartAt: &soon}, time.Now().UTC().Truncate(time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
-	s.App.InvalidateRooms(t.Context())
+	s.App.Dispatcher().Dispatch(t.Context(), meetpin.RoomsChanged{RoomIDs: []string{room}})
 	if s.cachedRooms("").find(room) == nil {
 		t.Fatal("the room is missing before its start")
 	}

@@ -16,6 +16,7 @@ import (
 	"meetpin.app"
 	"meetpin.app/app"
 	"meetpin.app/cron"
+	"meetpin.app/dispatch"
 	"meetpin.app/web"
 )
 
@@ -41,8 +42,8 @@ func newCronServer(t *testing.T, store meetpin.Store, secret string, jobs []cron
 // token, and nothing opens them while it is not configured.
 func TestCronSecret(t *testing.T) {
 	sqliteOnly(t, func(t *testing.T, store meetpin.Store) {
-		srv := newCronServer(t, store, cronSecret, cron.Cleanups(store))
-		unset := newCronServer(t, store, "", cron.Cleanups(store))
+		srv := newCronServer(t, store, cronSecret, cron.Cleanups(dispatch.New(dispatch.Options{Store: store})))
+		unset := newCronServer(t, store, "", cron.Cleanups(dispatch.New(dispatch.Options{Store: store})))
 		session := srv.signup("cronUser").Token
 
 		for _, route := range []struct{ method, path string }{
@@ -100,7 +101,7 @@ func TestCronSecret(t *testing.T) {
 // shows the run.
 func TestCronRunBoosts(t *testing.T) {
 	engines(t, func(t *testing.T, store meetpin.Store) {
-		srv := newCronServer(t, store, cronSecret, cron.Cleanups(store))
+		srv := newCronServer(t, store, cronSecret, cron.Cleanups(dispatch.New(dispatch.Options{Store: store})))
 		host := srv.signup("boostHost")
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		mk := func(title string, created time.Time, boost *time.Time) string {

@@ -147,7 +147,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, topics []string,
 // handleMatchEvents: GET /api/matches/{id}/events, new messages of a match.
 func (s *Server) handleMatchEvents(w http.ResponseWriter, r *http.Request) {
 	u, id := userOf(r), r.PathValue("id")
-	if _, err := s.app.Match(r.Context(), u, id); err != nil {
+	fetch, err := s.app.MatchStream(r.Context(), u, id)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -160,7 +161,7 @@ func (s *Server) handleMatchEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.stream(w, r, []string{app.MatchTopic(id)}, last, func(ctx context.Context, after int64) ([]sseEvent, error) {
-		msgs, err := s.app.MessagesAfter(ctx, u, id, after)
+		msgs, err := fetch(ctx, after)
 		evs := make([]sseEvent, len(msgs))
 		for i, m := range msgs {
 			evs[i] = sseEvent{ID: m.ID, Name: "message", Data: m}

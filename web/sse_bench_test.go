@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,13 +23,18 @@ import (
 // BenchmarkChatDelivery measures message posting and SSE delivery with many
 // open streams: MEETPIN_BENCH_STREAMS streams (default 1000: 500 matches,
 // both people of each match connected) on SQLite with the in-process broker.
-// Each iteration posts one message over HTTP to a match (round robin) and
+// MEETPIN_BENCH_POSTERS clients (default 8) post at once. Each iteration
+// posts one message over HTTP to a match (round robin) and
 // the latency is from the start of the POST to the event's arrival on the
 // other person's stream. It reports messages/s and delivery p50/p99.
 func BenchmarkChatDelivery(b *testing.B) {
 	streams := 1000
 	if v, err := strconv.Atoi(os.Getenv("MEETPIN_BENCH_STREAMS")); err == nil && v >= 2 {
 		streams = v
+	}
+	posters := 8
+	if v, err := strconv.Atoi(os.Getenv("MEETPIN_BENCH_POSTERS")); err == nil && v >= 1 {
+		posters = v
 	}
 	s := newServer(b, sqlitetest.New(b))
 	ctx := context.Background()
@@ -106,22 +112,40 @@ func BenchmarkChatDelivery(b *testing.B) {
 	receiver := make([]string, b.N)
 	b.ResetTimer()
 	start := time.Now()
-	for i := range b.N {
-		p := pairs[i%len(pairs)]
-		text := "m" + strconv.Itoa(i)
-		receiver[i] = text + "|" + p.guest
-		body := strings.NewReader(`{"text":"` + text + `"}`)
-		req, _ := http.NewRequest("POST", s.URL+"/api/matches/"+p.match+"/messages", body)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+p.host)
-		sent[i] = time.Now()
-		res, err := client.Do(req)
-		if err != nil || res.StatusCode != 201 {
-			b.Fatalf("post: %v %v", res, err)
-		}
-		res.Body.Close()
+	var next atomic.Int64
+	var posting sync.WaitGroup
+	failed := make(chan error, posters)
+	for range posters {
+		posting.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				p := pairs[i%len(pairs)]
+				text := "m" + strconv.Itoa(i)
+				receiver[i] = text + "|" + p.guest
+				body := strings.NewReader(`{"text":"` + text + `"}`)
+				req, _ := http.NewRequest("POST", s.URL+"/api/matches/"+p.match+"/messages", body)
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+p.host)
+				sent[i] = time.Now()
+				res, err := client.Do(req)
+				if err != nil || res.StatusCode != 201 {
+					failed <- fmt.Errorf("post: %v %v", res, err)
+					return
+				}
+				res.Body.Close()
+			}
+		})
 	}
+	posting.Wait()
 	elapsed := time.Since(start)
+	select {
+	case err := <-failed:
+		b.Fatal(err)
+	default:
+	}
 	b.StopTimer()
 	// Wait (bounded) for the last deliveries.
 	deadline := time.Now().Add(10 * time.Second)
@@ -148,4 +172,5 @@ func BenchmarkChatDelivery(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(streams), "streams")
+	b.ReportMetric(float64(posters), "posters")
 }

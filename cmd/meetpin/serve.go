@@ -84,7 +84,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("seeding demo data: %w", err)
 		}
 	}
-	jobs := append(cron.Cleanups(store), cron.BoostReminderJob(a.SendBoostReminders))
+	jobs := append(cron.Cleanups(a.Dispatcher()), cron.BoostReminderJob(a.SendBoostReminders))
 	if cfg.BackupDir != "" { // SQLite only (config refuses it with DATABASE_URL)
 		jobs = append(jobs, backup.Nightly(cfg.BackupDir, cfg.BackupKeep, func(ctx context.Context) (backup.Source, error) {
 			return backupSource(ctx, cfg, store, m)

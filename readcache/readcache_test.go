@@ -1,4 +1,4 @@
-package app
+package readcache
 
 import (
 	"context"
@@ -79,10 +79,10 @@ func (l *logCounter) count() int {
 	return len(l.records)
 }
 
-// replica is an App of one replica over a shared cache, with a counter as
+// replica is the cache layer of one replica over a shared cache, with a counter as
 // its "database": every load returns the counter's current value.
 type replica struct {
-	a     *App
+	cl    *layer
 	logs  *logCounter
 	loads atomic.Int64
 }
@@ -91,13 +91,13 @@ type value struct{ N int64 }
 
 func newReplica(c meetpin.Cache) *replica {
 	logs := &logCounter{}
-	return &replica{a: &App{cache: newCacheLayer(c, slog.New(logs))}, logs: logs}
+	return &replica{cl: newLayer(c, slog.New(logs)), logs: logs}
 }
 
 // read is a cached read of scope sc, loading the "database" value db.
-func (r *replica) read(t *testing.T, sc scope, db *atomic.Int64) int64 {
+func (r *replica) read(t *testing.T, sc Scope, db *atomic.Int64) int64 {
 	t.Helper()
-	v, err := cached(r.a, t.Context(), sc, "page", fixedTTL[value](time.Minute), func() (*value, error) {
+	v, err := cached(t.Context(), r.cl, sc, "page", fixedTTL[value](time.Minute), func() (*value, error) {
 		r.loads.Add(1)
 		return &value{N: db.Load()}, nil
 	})
@@ -116,21 +116,21 @@ func TestCacheErrorIsAMiss(t *testing.T) {
 	db.Store(7)
 	c.broken.Store(true)
 	for range 50 {
-		if got := r.read(t, roomsScope(), &db); got != 7 {
+		if got := r.read(t, Rooms(), &db); got != 7 {
 			t.Fatalf("read = %d, want 7", got)
 		}
 	}
 	if n := r.loads.Load(); n != 50 {
 		t.Errorf("loads = %d, want 50", n)
 	}
-	r.a.InvalidateRooms(t.Context()) // fails too, quietly
+	r.cl.invalidate(t.Context(), Rooms()) // fails too, quietly
 	if n := r.logs.count(); n != 1 {
 		t.Errorf("%d warnings logged for 51 failures within a minute, want 1: %v", n, r.logs.records)
 	}
 
 	c.broken.Store(false)
-	r.read(t, roomsScope(), &db)
-	r.read(t, roomsScope(), &db)
+	r.read(t, Rooms(), &db)
+	r.read(t, Rooms(), &db)
 	if n := r.loads.Load(); n != 51 {
 		t.Errorf("loads after the cache is back = %d, want 51 (one miss, then a hit)", n)
 	}
@@ -144,7 +144,7 @@ func TestFailedInvalidationIsRetried(t *testing.T) {
 	writer, other := newReplica(c), newReplica(c)
 	var db atomic.Int64
 	db.Store(1)
-	sc := messagesScope("m1")
+	sc := Messages("m1")
 	if writer.read(t, sc, &db) != 1 || other.read(t, sc, &db) != 1 {
 		t.Fatal("warm-up")
 	}
@@ -152,7 +152,7 @@ func TestFailedInvalidationIsRetried(t *testing.T) {
 	// A write commits while the cache is unreachable: its invalidation fails.
 	c.broken.Store(true)
 	db.Store(2)
-	writer.a.cache.invalidate(t.Context(), sc)
+	writer.cl.invalidate(t.Context(), sc)
 	c.broken.Store(false)
 
 	// The cache is back with the old entry in it. The writer's replica does
@@ -164,11 +164,11 @@ func TestFailedInvalidationIsRetried(t *testing.T) {
 	if got := other.read(t, sc, &db); got != 2 {
 		t.Fatalf("other replica read %d after the retry, want 2", got)
 	}
-	if writer.a.cache.pendingN.Load() != 0 {
+	if writer.cl.pendingN.Load() != 0 {
 		t.Error("the scope is still pending after a successful retry")
 	}
 	// Other scopes were never affected.
-	if got := writer.read(t, roomsScope(), &db); got != 2 {
+	if got := writer.read(t, Rooms(), &db); got != 2 {
 		t.Fatalf("rooms read %d", got)
 	}
 }
@@ -180,34 +180,34 @@ func TestFailedInvalidationIsRetried(t *testing.T) {
 func TestRetryWaitsWhileDown(t *testing.T) {
 	c := &breakable{Cache: inmem.NewCache(1 << 20)}
 	r := newReplica(c)
-	sc := notificationsScope("u1")
+	sc := Notifications("u1")
 	var db atomic.Int64
 	db.Store(1)
 	r.read(t, sc, &db) // warm: the entry holds 1
 
 	c.broken.Store(true)
 	db.Store(2)
-	r.a.cache.invalidate(t.Context(), sc)
+	r.cl.invalidate(t.Context(), sc)
 	for range 5 { // the first read retries, in vain
 		if got := r.read(t, sc, &db); got != 2 {
 			t.Fatalf("read %d with the cache down, want 2", got)
 		}
 	}
-	if !r.a.cache.isPending(sc) {
+	if !r.cl.isPending(sc) {
 		t.Fatal("the scope is not pending while the cache is down")
 	}
 
 	c.broken.Store(false)
 	// The last retry was less than retryPendingEvery ago: no retry yet, so
 	// the stale entry is still in the cache, and must not be read.
-	if got := r.read(t, sc, &db); got != 2 || !r.a.cache.isPending(sc) {
-		t.Fatalf("read %d (pending %v) before the retry, want 2 from the database", got, r.a.cache.isPending(sc))
+	if got := r.read(t, sc, &db); got != 2 || !r.cl.isPending(sc) {
+		t.Fatalf("read %d (pending %v) before the retry, want 2 from the database", got, r.cl.isPending(sc))
 	}
-	r.a.cache.mu.Lock()
-	r.a.cache.lastRetry = time.Time{} // the pause has passed
-	r.a.cache.mu.Unlock()
-	if got := r.read(t, sc, &db); got != 2 || r.a.cache.isPending(sc) {
-		t.Fatalf("read %d (pending %v) after the retry", got, r.a.cache.isPending(sc))
+	r.cl.mu.Lock()
+	r.cl.lastRetry = time.Time{} // the pause has passed
+	r.cl.mu.Unlock()
+	if got := r.read(t, sc, &db); got != 2 || r.cl.isPending(sc) {
+		t.Fatalf("read %d (pending %v) after the retry", got, r.cl.isPending(sc))
 	}
 	loads := r.loads.Load()
 	if got := r.read(t, sc, &db); got != 2 || r.loads.Load() != loads {
@@ -222,21 +222,21 @@ func TestTooManyPendingClearsAll(t *testing.T) {
 	r := newReplica(c)
 	var db atomic.Int64
 	db.Store(1)
-	r.read(t, messagesScope("kept-stale"), &db)
+	r.read(t, Messages("kept-stale"), &db)
 	c.broken.Store(true)
 	db.Store(2)
 	for i := range maxPending + 1 {
-		r.a.cache.invalidate(t.Context(), messagesScope("m"+strconv.Itoa(i)))
+		r.cl.invalidate(t.Context(), Messages("m"+strconv.Itoa(i)))
 	}
-	r.a.cache.invalidate(t.Context(), messagesScope("kept-stale"))
-	if !r.a.cache.isPending(roomsScope()) {
+	r.cl.invalidate(t.Context(), Messages("kept-stale"))
+	if !r.cl.isPending(Rooms()) {
 		t.Fatal("every scope should be pending once too many are")
 	}
 	c.broken.Store(false)
-	if got := r.read(t, messagesScope("kept-stale"), &db); got != 2 {
+	if got := r.read(t, Messages("kept-stale"), &db); got != 2 {
 		t.Fatalf("read %d, want 2", got)
 	}
-	if r.a.cache.isPending(roomsScope()) {
+	if r.cl.isPending(Rooms()) {
 		t.Fatal("still pending after the clear")
 	}
 	if n := c.Stats(t.Context()).KeyCount; n != 2 {
@@ -255,45 +255,39 @@ func TestRoomListTTL(t *testing.T) {
 		rooms []*meetpin.Room
 		want  time.Duration
 	}{
-		{"empty", nil, RoomListCacheTTL},
-		{"far", []*meetpin.Room{{StartAt: at(3 * time.Hour)}}, RoomListCacheTTL},
+		{"empty", nil, RoomListTTL},
+		{"far", []*meetpin.Room{{StartAt: at(3 * time.Hour)}}, RoomListTTL},
 		{"starts soon", []*meetpin.Room{{StartAt: at(time.Hour)}, {StartAt: at(20 * time.Second)}}, 20 * time.Second},
 		{"boost ends", []*meetpin.Room{{StartAt: at(time.Hour), BoostUntil: ptr(at(5 * time.Second))}}, 5 * time.Second},
-		{"boost ended", []*meetpin.Room{{StartAt: at(time.Hour), BoostUntil: ptr(at(-time.Second))}}, RoomListCacheTTL},
+		{"boost ended", []*meetpin.Room{{StartAt: at(time.Hour), BoostUntil: ptr(at(-time.Second))}}, RoomListTTL},
 		{"started", []*meetpin.Room{{StartAt: at(0)}}, 0},
 	}
 	for _, tc := range cases {
-		if got := roomListTTL(now)(&RoomPage{Rooms: tc.rooms}); got != tc.want {
+		if got := roomListTTL(now)(&roomList{Rooms: tc.rooms}); got != tc.want {
 			t.Errorf("%s: TTL %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }
 
-// TestRoomListKey: equal queries share a key whatever their spelling;
+// TestRoomListKey: equal queries share a key whatever the time;
 // different viewers and queries never do.
 func TestRoomListKey(t *testing.T) {
-	box := func(s string) meetpin.BBox {
-		var f meetpin.FieldErrors
-		b := ParseBBox(&f, s)
-		if f.Err() != nil {
-			t.Fatalf("bbox %q: %v", s, f.Err())
-		}
-		return b
+	box := func(s, w, n, e float64) meetpin.BBox { return meetpin.BBox{South: s, West: w, North: n, East: e} }
+	base := meetpin.RoomFilter{BBox: box(37.45, 126.82, 37.68, 127.18), Limit: 20, Now: time.Unix(1, 0)}
+	same := meetpin.RoomFilter{BBox: box(37.450, 126.820, 37.68, 127.180), Limit: 20, Now: time.Unix(2, 0)}
+	if roomListKey(base) != roomListKey(same) {
+		t.Errorf("%q != %q: the time must not be part of the key", roomListKey(base), roomListKey(same))
 	}
-	u := &meetpin.User{ID: "0192-user"}
-	base := meetpin.RoomFilter{BBox: box("37.45,126.82,37.68,127.18"), Limit: 20}
-	same := meetpin.RoomFilter{BBox: box(" 37.450, +126.82,37.68 ,127.180"), Limit: 20}
-	if roomListKey(nil, base) != roomListKey(nil, same) {
-		t.Errorf("%q != %q", roomListKey(nil, base), roomListKey(nil, same))
-	}
+	user := base
+	user.ViewerID = "0192-user"
 	keys := map[string]string{}
 	for name, k := range map[string]string{
-		"anonymous": roomListKey(nil, base),
-		"user":      roomListKey(u, base),
-		"other box": roomListKey(nil, meetpin.RoomFilter{BBox: box("37.45,126.82,37.68,127.19"), Limit: 20}),
-		"category":  roomListKey(nil, meetpin.RoomFilter{BBox: base.BBox, Category: "drink", Limit: 20}),
-		"page 2":    roomListKey(nil, meetpin.RoomFilter{BBox: base.BBox, Offset: 20, Limit: 20}),
-		"limit":     roomListKey(nil, meetpin.RoomFilter{BBox: base.BBox, Limit: 21}),
+		"anonymous": roomListKey(base),
+		"user":      roomListKey(user),
+		"other box": roomListKey(meetpin.RoomFilter{BBox: box(37.45, 126.82, 37.68, 127.19), Limit: 20}),
+		"category":  roomListKey(meetpin.RoomFilter{BBox: base.BBox, Category: "drink", Limit: 20}),
+		"page 2":    roomListKey(meetpin.RoomFilter{BBox: base.BBox, Offset: 20, Limit: 20}),
+		"limit":     roomListKey(meetpin.RoomFilter{BBox: base.BBox, Limit: 21}),
 	} {
 		if other, dup := keys[k]; dup {
 			t.Errorf("%s and %s share the key %q", name, other, k)

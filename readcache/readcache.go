@@ -1,4 +1,15 @@
-package app
+// Package readcache keeps short-lived copies of the hot reads of a
+// meetpin.Store: room lists (60 s), a match's pages of chat (30 s) and a
+// user's pages of notifications (60 s), in process or in Redis (any
+// meetpin.Cache). Store is a decorator: it serves those three reads from
+// the cache and passes everything else through.
+//
+// Reads are grouped in scopes (every room list, one match's chat, one
+// user's notifications). Only the after-commit dispatcher (package
+// dispatch) invalidates a scope, from the facts a write recorded; nothing
+// else calls Invalidate or Clear (a test in package dispatch checks it).
+// See docs/adr/0004-cache-invalidation.md.
+package readcache
 
 import (
 	"context"
@@ -18,24 +29,24 @@ import (
 
 // How long cached reads live, as in the original service: the map's room
 // lists a minute, a page of chat 30 seconds, a page of notifications a
-// minute. Writes invalidate them at once (docs/adr/0004-cache-invalidation.md);
-// the TTLs only bound what a failed invalidation can leave behind.
+// minute. Writes invalidate them at once; the TTLs only bound what a failed
+// invalidation can leave behind.
 const (
-	RoomListCacheTTL     = 60 * time.Second
-	MessagePageCacheTTL  = 30 * time.Second
-	NotificationCacheTTL = 60 * time.Second
+	RoomListTTL     = 60 * time.Second
+	MessagePageTTL  = 30 * time.Second
+	NotificationTTL = 60 * time.Second
 )
 
-// Cache namespaces: every key the app layer writes starts with one of them,
-// which is what POST /api/cache/clear deletes by.
+// Namespaces: every key this package writes starts with one of them, which
+// is what Clear deletes by.
 const (
-	CacheRooms         = "rooms:"
-	CacheMessages      = "messages:"
-	CacheNotifications = "notifications:"
+	NamespaceRooms         = "rooms:"
+	NamespaceMessages      = "messages:"
+	NamespaceNotifications = "notifications:"
 )
 
-// CacheNamespaces lists the cache namespaces.
-var CacheNamespaces = []string{CacheRooms, CacheMessages, CacheNotifications}
+// Namespaces lists the namespaces.
+var Namespaces = []string{NamespaceRooms, NamespaceMessages, NamespaceNotifications}
 
 const (
 	// generationTTL is how long a generation lives without a write: far
@@ -51,19 +62,24 @@ const (
 	troubleLogEvery = time.Minute
 )
 
-// A scope is a set of cached reads invalidated together: every room list,
+// A Scope is a set of cached reads invalidated together: every room list,
 // one match's pages of chat, one user's pages of notifications. Its
 // generation, stored in the cache under scope+"gen", is part of every key of
-// the scope, so a write invalidates the whole scope on every replica by
+// the scope, so a write invalidates the whole Scope on every replica by
 // deleting the generation: the next read draws a new one, under which
 // nothing is stored yet. No key scan on the hot path.
-type scope string
+type Scope string
 
-func roomsScope() scope                      { return CacheRooms }
-func messagesScope(matchID string) scope     { return scope(CacheMessages + matchID + ":") }
-func notificationsScope(userID string) scope { return scope(CacheNotifications + userID + ":") }
+// Rooms is the scope of every room list.
+func Rooms() Scope { return Scope(NamespaceRooms) }
 
-func (s scope) genKey() string { return string(s) + "gen" }
+// Messages is the scope of one match's pages of chat.
+func Messages(matchID string) Scope { return Scope(NamespaceMessages + matchID + ":") }
+
+// Notifications is the scope of one user's pages of notifications.
+func Notifications(userID string) Scope { return Scope(NamespaceNotifications + userID + ":") }
+
+func (s Scope) genKey() string { return string(s) + "gen" }
 
 // peeker is a cache that can read without counting the read as a hit or a
 // miss (inmem and redis can). Generation lookups are bookkeeping: counted,
@@ -72,10 +88,10 @@ type peeker interface {
 	Peek(ctx context.Context, key string) ([]byte, bool, error)
 }
 
-// cacheLayer is the app's read-through cache. A cache failure is never a
+// layer is the app's read-through cache. A cache failure is never a
 // failed request: reads fall back to the store, and failures are logged at
 // most once a minute.
-type cacheLayer struct {
+type layer struct {
 	c   meetpin.Cache
 	log *slog.Logger
 
@@ -84,21 +100,21 @@ type cacheLayer struct {
 
 	// Scopes whose invalidation failed. Until a retry succeeds this replica
 	// does not read them from the cache, and pendingAll stands for every
-	// scope when there were too many to remember.
+	// Scope when there were too many to remember.
 	pendingN   atomic.Int32 // len(pending), or 1 with pendingAll
 	mu         sync.Mutex
 	seq        int64           // counts failed invalidations
-	pending    map[scope]int64 // scope → seq of its last failure
+	pending    map[Scope]int64 // Scope → seq of its last failure
 	pendingAll bool
 	allSeq     int64 // seq of the last failure under pendingAll
 	lastRetry  time.Time
 }
 
-func newCacheLayer(c meetpin.Cache, log *slog.Logger) *cacheLayer {
+func newLayer(c meetpin.Cache, log *slog.Logger) *layer {
 	if c == nil {
 		return nil
 	}
-	return &cacheLayer{c: c, log: log, pending: make(map[scope]int64)}
+	return &layer{c: c, log: log, pending: make(map[Scope]int64)}
 }
 
 // newGeneration returns a generation no other write has drawn.
@@ -106,10 +122,9 @@ func newGeneration() []byte { return []byte(strings.ToLower(rand.Text()[:13])) }
 
 // cached returns the value of a read from the cache, or runs load and
 // stores its result for ttl(result) (not at all when that is not positive).
-// rest identifies the read within its scope and must be canonical: built
+// rest identifies the read within its Scope and must be canonical: built
 // from validated, normalized values only.
-func cached[T any](a *App, ctx context.Context, sc scope, rest string, ttl func(*T) time.Duration, load func() (*T, error)) (*T, error) {
-	cl := a.cache
+func cached[T any](ctx context.Context, cl *layer, sc Scope, rest string, ttl func(*T) time.Duration, load func() (*T, error)) (*T, error) {
 	if cl == nil {
 		return load()
 	}
@@ -150,7 +165,7 @@ func cached[T any](a *App, ctx context.Context, sc scope, rest string, ttl func(
 // since deleted (and never read again), or was read after the write
 // committed (and is fresh). ok is false when the cache cannot be used for
 // sc now.
-func (cl *cacheLayer) generation(ctx context.Context, sc scope) (string, bool) {
+func (cl *layer) generation(ctx context.Context, sc Scope) (string, bool) {
 	if cl.pendingN.Load() > 0 {
 		cl.retryPending(ctx)
 		if cl.isPending(sc) {
@@ -181,10 +196,11 @@ func (cl *cacheLayer) generation(ctx context.Context, sc scope) (string, bool) {
 }
 
 // invalidate deletes the generation of each scope, so that no replica reads
-// its current entries again. Writers call it after the store has committed
-// and before they answer. A scope whose generation cannot be deleted is
+// its current entries again. The dispatcher calls it (through
+// Store.Invalidate) after a write has committed and before the writer
+// answers. A Scope whose generation cannot be deleted is
 // remembered and retried; meanwhile this replica reads it from the store.
-func (cl *cacheLayer) invalidate(ctx context.Context, scopes ...scope) {
+func (cl *layer) invalidate(ctx context.Context, scopes ...Scope) {
 	if cl == nil {
 		return
 	}
@@ -197,7 +213,7 @@ func (cl *cacheLayer) invalidate(ctx context.Context, scopes ...scope) {
 	}
 }
 
-func (cl *cacheLayer) addPending(sc scope) {
+func (cl *layer) addPending(sc Scope) {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	if cl.pendingAll || len(cl.pending) >= maxPending {
@@ -209,22 +225,22 @@ func (cl *cacheLayer) addPending(sc scope) {
 	cl.pendingN.Store(int32(len(cl.pending)))
 }
 
-// pendAll remembers that every scope needs invalidating: the retry clears
+// pendAll remembers that every Scope needs invalidating: the retry clears
 // every namespace.
-func (cl *cacheLayer) pendAll() {
+func (cl *layer) pendAll() {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	cl.pendAllLocked()
 }
 
-func (cl *cacheLayer) pendAllLocked() {
+func (cl *layer) pendAllLocked() {
 	cl.seq++
 	cl.pendingAll, cl.allSeq = true, cl.seq
 	clear(cl.pending)
 	cl.pendingN.Store(1)
 }
 
-func (cl *cacheLayer) isPending(sc scope) bool {
+func (cl *layer) isPending(sc Scope) bool {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	_, ok := cl.pending[sc]
@@ -232,9 +248,9 @@ func (cl *cacheLayer) isPending(sc scope) bool {
 }
 
 // retryPending invalidates again, at most once a second and outside the
-// lock, the scopes whose invalidation failed. A scope that failed again
+// lock, the scopes whose invalidation failed. A Scope that failed again
 // meanwhile stays pending.
-func (cl *cacheLayer) retryPending(ctx context.Context) {
+func (cl *layer) retryPending(ctx context.Context) {
 	cl.mu.Lock()
 	if time.Since(cl.lastRetry) < retryPendingEvery {
 		cl.mu.Unlock()
@@ -247,7 +263,7 @@ func (cl *cacheLayer) retryPending(ctx context.Context) {
 
 	ctx = context.WithoutCancel(ctx)
 	if all {
-		for _, ns := range CacheNamespaces {
+		for _, ns := range Namespaces {
 			if _, err := cl.c.DeletePrefix(ctx, ns); err != nil {
 				return
 			}
@@ -260,7 +276,7 @@ func (cl *cacheLayer) retryPending(ctx context.Context) {
 		cl.mu.Unlock()
 		return
 	}
-	done := make(map[scope]int64, len(todo))
+	done := make(map[Scope]int64, len(todo))
 	for sc, seq := range todo {
 		if err := cl.c.Delete(ctx, sc.genKey()); err != nil {
 			break
@@ -281,7 +297,7 @@ func (cl *cacheLayer) retryPending(ctx context.Context) {
 
 // trouble logs a cache failure, at most once a minute with the number of
 // failures not logged since. A caller that went away is not a failure.
-func (cl *cacheLayer) trouble(ctx context.Context, op string, err error) {
+func (cl *layer) trouble(ctx context.Context, op string, err error) {
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return
 	}
@@ -295,59 +311,122 @@ func (cl *cacheLayer) trouble(ctx context.Context, op string, err error) {
 		slog.Any("error", err), slog.Int64("unlogged_since", cl.suppressed.Swap(0)))
 }
 
-// InvalidateRooms drops every cached room list, on every replica. The app's
-// own room writes call it; so must any other code that changes what the map
-// shows (a boost paid through Stripe, a clean-up job).
-func (a *App) InvalidateRooms(ctx context.Context) { a.cache.invalidate(ctx, roomsScope()) }
-
-// InvalidateNotifications drops the cached notification pages of users.
-func (a *App) InvalidateNotifications(ctx context.Context, userIDs ...string) {
-	for _, id := range userIDs {
-		a.cache.invalidate(ctx, notificationsScope(id))
-	}
+// Store is a meetpin.Store whose ListRooms, Messages and Notifications
+// come from the cache when it holds them. Inside Tx nothing is cached: the
+// transaction reads the database.
+type Store struct {
+	meetpin.Store
+	cl *layer // nil: no caching
 }
 
-// ClearCache deletes every entry of the given namespaces (CacheRooms, …;
-// all of them when none is given) and returns how many keys it removed.
-// Unlike an invalidation it scans the keys, so it is for operators and
-// jobs that touch many users at once, not for request paths.
-func (a *App) ClearCache(ctx context.Context, namespaces ...string) (int, error) {
-	if a.cache == nil {
+// Wrap returns store with its hot reads cached in c; with a nil c it
+// caches nothing (and Invalidate and Clear do nothing).
+func Wrap(store meetpin.Store, c meetpin.Cache, log *slog.Logger) *Store {
+	return &Store{Store: store, cl: newLayer(c, log)}
+}
+
+// Unwrap returns the store underneath.
+func (s *Store) Unwrap() meetpin.Store { return s.Store }
+
+// Invalidate drops the cached reads of the scopes, on every replica (the
+// dispatcher's job: see the package doc).
+func (s *Store) Invalidate(ctx context.Context, scopes ...Scope) { s.cl.invalidate(ctx, scopes...) }
+
+// Clear deletes every entry of the given namespaces (all of them when none
+// is given) and returns how many keys it removed. Unlike Invalidate it
+// scans the keys, so it is for operators and jobs that touch many users at
+// once, not for request paths. When it fails, the namespaces are retried
+// later and this replica reads them from the database meanwhile.
+func (s *Store) Clear(ctx context.Context, namespaces ...string) (int, error) {
+	if s.cl == nil {
 		return 0, nil
 	}
 	if len(namespaces) == 0 {
-		namespaces = CacheNamespaces
+		namespaces = Namespaces
 	}
 	total := 0
 	for _, ns := range namespaces {
-		n, err := a.cache.c.DeletePrefix(ctx, ns)
+		n, err := s.cl.c.DeletePrefix(context.WithoutCancel(ctx), ns)
 		total += n
 		if err != nil {
+			s.cl.trouble(ctx, "invalidate", err)
+			s.cl.pendAll()
 			return total, err
 		}
 	}
 	return total, nil
 }
 
+// roomList is a cached ListRooms result.
+type roomList struct {
+	Rooms []*meetpin.Room `json:"rooms"`
+	Total int             `json:"total"`
+}
+
+// ListRooms implements meetpin.RoomStore from the cache, per viewer
+// (blocks hide rooms).
+func (s *Store) ListRooms(ctx context.Context, f meetpin.RoomFilter) ([]*meetpin.Room, int, error) {
+	v, err := cached(ctx, s.cl, Rooms(), roomListKey(f), roomListTTL(f.Now), func() (*roomList, error) {
+		rooms, total, err := s.Store.ListRooms(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		return &roomList{Rooms: rooms, Total: total}, nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return v.Rooms, v.Total, nil
+}
+
+// messagePage is a cached Messages result.
+type messagePage struct {
+	Messages []*meetpin.Message `json:"messages"`
+}
+
+// Messages implements meetpin.MessageStore from the cache.
+func (s *Store) Messages(ctx context.Context, matchID string, beforeID int64, limit int) ([]*meetpin.Message, error) {
+	key := strconv.FormatInt(max(beforeID, 0), 10) + ":" + strconv.Itoa(limit)
+	v, err := cached(ctx, s.cl, Messages(matchID), key, fixedTTL[messagePage](MessagePageTTL), func() (*messagePage, error) {
+		msgs, err := s.Store.Messages(ctx, matchID, beforeID, limit)
+		if err != nil {
+			return nil, err
+		}
+		return &messagePage{Messages: msgs}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.Messages, nil
+}
+
+// Notifications implements meetpin.NotificationStore from the cache.
+func (s *Store) Notifications(ctx context.Context, userID string, unreadOnly bool, offset, limit int) (*meetpin.NotificationList, error) {
+	key := strconv.FormatBool(unreadOnly) + ":" + strconv.Itoa(offset) + ":" + strconv.Itoa(limit)
+	return cached(ctx, s.cl, Notifications(userID), key, fixedTTL[meetpin.NotificationList](NotificationTTL), func() (*meetpin.NotificationList, error) {
+		return s.Store.Notifications(ctx, userID, unreadOnly, offset, limit)
+	})
+}
+
 // roomListKey is the canonical key of a room list within the rooms scope:
-// the viewer (blocks hide rooms, so lists are per viewer; "-" is anonymous)
-// and the normalized query.
-func roomListKey(viewer *meetpin.User, f meetpin.RoomFilter) string {
+// the viewer ("-" is anonymous) and the query, without the time (the TTL
+// handles time).
+func roomListKey(f meetpin.RoomFilter) string {
 	v := "-"
-	if viewer != nil {
-		v = viewer.ID
+	if f.ViewerID != "" {
+		v = f.ViewerID
 	}
 	num := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	return v + ":" + num(f.BBox.South) + "," + num(f.BBox.West) + "," + num(f.BBox.North) + "," + num(f.BBox.East) +
 		":" + f.Category + ":" + strconv.Itoa(f.Offset) + ":" + strconv.Itoa(f.Limit)
 }
 
-// roomListTTL keeps a room list no longer than RoomListCacheTTL, and not
-// past the moment one of its rooms starts (it leaves the map then) or one of
-// its boosts ends (the order changes then).
-func roomListTTL(now time.Time) func(*RoomPage) time.Duration {
-	return func(p *RoomPage) time.Duration {
-		ttl := RoomListCacheTTL
+// roomListTTL keeps a room list no longer than RoomListTTL, and not past
+// the moment one of its rooms starts (it leaves the map then) or one of its
+// boosts ends (the order changes then).
+func roomListTTL(now time.Time) func(*roomList) time.Duration {
+	return func(p *roomList) time.Duration {
+		ttl := RoomListTTL
 		for _, r := range p.Rooms {
 			ttl = min(ttl, r.StartAt.Sub(now))
 			if r.BoostUntil != nil && r.BoostUntil.After(now) {

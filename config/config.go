@@ -53,9 +53,10 @@ type Config struct {
 	KakaoRESTAPIKey     string // KAKAO_REST_API_KEY; empty: no addresses or place search
 	KakaoAPIBase        string // KAKAO_API_BASE
 	// Map tiles (web pages and the Content-Security-Policy).
-	MapTileURL     string // MEETPIN_MAP_TILE_URL: a Leaflet tile URL template
-	MapAttribution string // MEETPIN_MAP_ATTRIBUTION: HTML shown in the map's corner
-	CacheSizeMB    int    // MEETPIN_CACHE_SIZE_MB
+	MapTileURL     string        // MEETPIN_MAP_TILE_URL: a Leaflet tile URL template
+	MapAttribution string        // MEETPIN_MAP_ATTRIBUTION: HTML shown in the map's corner
+	CacheSizeMB    int           // MEETPIN_CACHE_SIZE_MB
+	Observability  Observability // alerts, Sentry, OpenTelemetry (observe.go)
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -214,6 +215,7 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("SITE_URL", "is required in production")
 	}
 	loadRateLimits(&c, get, bad)
+	c.loadObservability(get, bad)
 	c.loadOutside(get, bad)
 	if src, err := TileSource(c.MapTileURL); err != nil {
 		bad("MEETPIN_MAP_TILE_URL", "%v", err)
@@ -345,6 +347,7 @@ func (c Config) String() string {
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)
 	vals["MEETPIN_METRICS_TOKEN"] = redact(c.MetricsToken)
+	c.dumpObservability(vals)
 	names := make([]string, 0, len(vals))
 	for k := range vals {
 		names = append(names, k)

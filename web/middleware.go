@@ -33,6 +33,10 @@ type reqInfo struct {
 	token   string // the session token used, for logout
 	bearer  bool
 	stream  bool // an event stream: its duration is no response time
+	// notConfigured marks a 5xx that is the expected answer of a feature
+	// the operator did not configure (place search without a Kakao key):
+	// not logged as an error, nor counted in the error-rate alert.
+	notConfigured bool
 }
 
 func infoOf(r *http.Request) *reqInfo {
@@ -110,9 +114,9 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
-			s.observe(route, r.Method, status, dur, !info.stream)
+			s.observe(route, r.Method, status, dur, !info.stream, info.notConfigured)
 			level := slog.LevelInfo
-			if status >= 500 {
+			if status >= 500 && !info.notConfigured {
 				level = slog.LevelError
 			}
 			s.log.LogAttrs(r.Context(), level, "request",

@@ -69,7 +69,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status, code = http.StatusInternalServerError, meetpin.EINTERNAL
 		err = fmt.Errorf("unmapped error code: %w", err)
 	}
-	if status >= 500 {
+	if status >= 500 && !infoOf(r).notConfigured {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", requestIDOf(r)), slog.Any("error", err))
 	}
 	env := envelope{Code: code, Message: meetpin.ErrorMessage(err)}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/alert"
 	"meetpin.app/app"
 	"meetpin.app/config"
 	"meetpin.app/cron"
@@ -78,6 +79,7 @@ type Server struct {
 	limits    *rateLimits
 	policies  map[string]policy // route pattern → its declared policy (routes.go)
 
+	alerts   atomic.Pointer[alert.Manager] // nil until SetAlerts
 	draining atomic.Bool
 	closing  chan struct{} // closed by Drain
 	requests atomic.Int64
@@ -150,10 +152,25 @@ func (s *Server) Drain() {
 
 // observe records one finished request. timed is false for event streams,
 // whose duration is no response time.
-func (s *Server) observe(route, method string, status int, d time.Duration, timed bool) {
+// notConfigured marks an expected 5xx of a feature not configured, which
+// is no server error.
+func (s *Server) observe(route, method string, status int, d time.Duration, timed, notConfigured bool) {
 	s.requests.Add(1)
-	if status >= 500 {
+	if status >= 500 && !notConfigured {
 		s.errors.Add(1)
+	}
+	if notConfigured {
+		s.metrics.ObserveNotConfigured(route, method, status, d, timed)
+		return
 	}
 	s.metrics.Observe(route, method, status, d, timed)
 }
+
+// Metrics returns the server's metrics, whose recent window the alert
+// rules read.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// SetAlerts gives the server the alert manager of this replica:
+// /api/monitoring lists its active alerts, and handlers may raise alerts
+// through it (a critical emergency report).
+func (s *Server) SetAlerts(m *alert.Manager) { s.alerts.Store(m) }

@@ -122,6 +122,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		log.Info("cron schedule off (MEETPIN_CRON=off): jobs run only on demand")
 	}
 	defer stopCron()
+	stopAlerts := sync.OnceFunc(startAlerts(ctx, cfg, log, store, deps, srv, sched.Runner()))
+	defer stopAlerts()
 
 	select {
 	case err := <-errc:
@@ -142,6 +144,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		hs.Close()
 	}
 	stopCron()
+	stopAlerts()
 	log.Info("stopped")
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"meetpin.app/app"
 	"meetpin.app/config"
 	"meetpin.app/cron"
+	"meetpin.app/errortrack"
 	"meetpin.app/inmem"
 	"meetpin.app/metrics"
 )
@@ -51,6 +52,9 @@ type Options struct {
 	// Cron runs the maintenance jobs for /api/cron; nil answers 503 there.
 	Cron *cron.Scheduler
 
+	// ErrorTracker reports panics and 5xx answers (SENTRY_DSN); nil: off.
+	ErrorTracker *errortrack.Tracker
+
 	// Payments (Stripe) and places (Kakao Local).
 	// FakeCheckout serves /payments/fake-checkout (development only); nil:
 	// those pages answer 404.
@@ -79,6 +83,7 @@ type Server struct {
 	limits    *rateLimits
 	policies  map[string]policy // route pattern → its declared policy (routes.go)
 
+	tracker  *errortrack.Tracker           // nil: off
 	alerts   atomic.Pointer[alert.Manager] // nil until SetAlerts
 	draining atomic.Bool
 	closing  chan struct{} // closed by Drain
@@ -104,7 +109,7 @@ func New(o Options) *Server {
 		log: o.Log, cfg: o.Config, app: o.App, store: o.Store, schema: o.Schema, media: o.MediaDir,
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
 		broker: o.Broker, heartbeat: o.Heartbeat, cron: o.Cron,
-		cache: o.Cache, checks: o.Checks, rejections: o.Rejections, jobs: o.Jobs,
+		cache: o.Cache, checks: o.Checks, rejections: o.Rejections, jobs: o.Jobs, tracker: o.ErrorTracker,
 	}
 	if s.jobs == nil && o.Cron != nil {
 		s.jobs = o.Cron // the clean-up runs of this server

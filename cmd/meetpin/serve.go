@@ -14,6 +14,7 @@ import (
 	"meetpin.app/app"
 	"meetpin.app/buildinfo"
 	"meetpin.app/cron"
+	"meetpin.app/errortrack"
 	"meetpin.app/seed"
 	"meetpin.app/web"
 )
@@ -83,8 +84,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	tracker, err := errortrack.New(errortrack.Options{DSN: cfg.Observability.SentryDSN, Environment: cfg.Env})
+	if err != nil {
+		return err
+	}
+	defer tracker.Flush(2 * time.Second)
 	srv := web.New(web.Options{
-		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
+		ErrorTracker: tracker,
+		Log:          log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
 		Limiter: deps.limiter, Checks: append(deps.checks, ext.checkers...), Cron: sched,
 		FakeCheckout: ext.fake, Cache: deps.cache, PlacesLimiter: deps.limiter,
 		Schema: func(ctx context.Context) (bool, error) {

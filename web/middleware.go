@@ -97,6 +97,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-ID", info.id)
 		r = r.WithContext(context.WithValue(r.Context(), infoKey, info))
+		r, endSpan := s.tracer.StartRequest(r)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -119,6 +120,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			if status >= 500 && !info.notConfigured && !info.panicked {
 				s.tracker.Error(info.err, errortrack.Request{ID: info.id, Route: route, Method: r.Method, Status: status})
 			}
+			endSpan(route, status)
 			s.observe(route, r.Method, status, dur, !info.stream, info.notConfigured)
 			level := slog.LevelInfo
 			if status >= 500 && !info.notConfigured {

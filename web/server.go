@@ -22,6 +22,7 @@ import (
 	"meetpin.app/errortrack"
 	"meetpin.app/inmem"
 	"meetpin.app/metrics"
+	"meetpin.app/tracing"
 )
 
 // SchemaChecker reports whether the database schema is current.
@@ -52,6 +53,8 @@ type Options struct {
 	// Cron runs the maintenance jobs for /api/cron; nil answers 503 there.
 	Cron *cron.Scheduler
 
+	// Tracer traces requests (OTEL_EXPORTER_OTLP_ENDPOINT); nil: off.
+	Tracer *tracing.Tracer
 	// ErrorTracker reports panics and 5xx answers (SENTRY_DSN); nil: off.
 	ErrorTracker *errortrack.Tracker
 
@@ -84,6 +87,7 @@ type Server struct {
 	policies  map[string]policy // route pattern → its declared policy (routes.go)
 
 	tracker  *errortrack.Tracker           // nil: off
+	tracer   *tracing.Tracer               // nil: off
 	alerts   atomic.Pointer[alert.Manager] // nil until SetAlerts
 	draining atomic.Bool
 	closing  chan struct{} // closed by Drain
@@ -110,6 +114,7 @@ func New(o Options) *Server {
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
 		broker: o.Broker, heartbeat: o.Heartbeat, cron: o.Cron,
 		cache: o.Cache, checks: o.Checks, rejections: o.Rejections, jobs: o.Jobs, tracker: o.ErrorTracker,
+		tracer: o.Tracer,
 	}
 	if s.jobs == nil && o.Cron != nil {
 		s.jobs = o.Cron // the clean-up runs of this server

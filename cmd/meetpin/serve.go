@@ -16,6 +16,7 @@ import (
 	"meetpin.app/cron"
 	"meetpin.app/errortrack"
 	"meetpin.app/seed"
+	"meetpin.app/tracing"
 	"meetpin.app/web"
 )
 
@@ -89,9 +90,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer tracker.Flush(2 * time.Second)
+	tracer, err := tracing.New(ctx, tracing.Options{Endpoint: cfg.Observability.OTLPEndpoint, Environment: cfg.Env})
+	if err != nil {
+		return err
+	}
+	defer tracer.Shutdown(5 * time.Second)
 	srv := web.New(web.Options{
-		ErrorTracker: tracker,
-		Log:          log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
+		ErrorTracker: tracker, Tracer: tracer,
+		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
 		Limiter: deps.limiter, Checks: append(deps.checks, ext.checkers...), Cron: sched,
 		FakeCheckout: ext.fake, Cache: deps.cache, PlacesLimiter: deps.limiter,
 		Schema: func(ctx context.Context) (bool, error) {

@@ -115,6 +115,9 @@ func (a *App) Coord2Address(ctx context.Context, latS, lngS string) (*AddressVie
 	return v, nil
 }
 
+// PlacesEnabled reports whether a place provider (Kakao) is configured.
+func (a *App) PlacesEnabled() bool { return a.places != nil }
+
 // SearchPlaces finds places by keyword, near lat,lng when given (both or
 // neither), within radius metres (default 2000, at most 20000).
 // EPLACESUNAVAILABLE without Kakao or when it fails.

@@ -64,8 +64,9 @@ type Config struct {
 	// (MEETPIN_MAX_UPCOMING_ROOMS).
 	MaxUpcomingRooms int
 	// Backups.
-	BackupDir  string // MEETPIN_BACKUP_DIR; empty: no nightly backup
-	BackupKeep int    // MEETPIN_BACKUP_KEEP
+	BackupDir     string        // MEETPIN_BACKUP_DIR; empty: no nightly backup
+	BackupKeep    int           // MEETPIN_BACKUP_KEEP
+	Observability Observability // alerts, Sentry, OpenTelemetry (observe.go)
 }
 
 // Var documents one environment variable, for `meetpin help`.
@@ -256,6 +257,7 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("SITE_URL", "is required in production")
 	}
 	loadRateLimits(&c, get, bad)
+	c.loadObservability(get, bad)
 	c.loadOutside(get, bad)
 	if src, err := TileSource(c.MapTileURL); err != nil {
 		bad("MEETPIN_MAP_TILE_URL", "%v", err)
@@ -394,6 +396,7 @@ func (c Config) String() string {
 	c.RateLimit.dump(vals)
 	vals["MEETPIN_TRUSTED_PROXIES"] = joinPrefixes(c.TrustedProxies)
 	vals["MEETPIN_METRICS_TOKEN"] = redact(c.MetricsToken)
+	c.dumpObservability(vals)
 	names := make([]string, 0, len(vals))
 	for k := range vals {
 		names = append(names, k)

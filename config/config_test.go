@@ -17,34 +17,39 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 // secrets are the values that must never appear in a dump or an error.
 var secrets = []string{"s3cr3t-db-pass", "r3dis-pass", "admin-token-0123456789abcdef", "cron-secret-0123456789abcdef",
 	"metrics-token-0123456789abcdef",
-	"sk_live_stripe-key-0123", "whsec_stripe-hook-0123", "kakao-rest-key-0123"}
+	"sk_live_stripe-key-0123", "whsec_stripe-hook-0123", "kakao-rest-key-0123",
+	"T000/B000/hook-secret-0123", "sentry-key-0123"}
 
 // prodEnv is a complete, valid production environment. Each call returns a
 // fresh copy, changed by the given edits ("" unsets a variable).
 func prodEnv(edits map[string]string) map[string]string {
 	env := map[string]string{
-		"MEETPIN_ADDR":             "127.0.0.1:9090",
-		"MEETPIN_ENV":              "production",
-		"MEETPIN_DATA_DIR":         "/var/lib/meetpin",
-		"SITE_URL":                 "https://meetpin.example/",
-		"DATABASE_URL":             "postgres://meetpin:s3cr3t-db-pass@db.example:5432/meetpin?sslmode=require",
-		"REDIS_URL":                "rediss://:r3dis-pass@cache.example:6380/0",
-		"ADMIN_TOKEN":              "admin-token-0123456789abcdef",
-		"CRON_SECRET":              "cron-secret-0123456789abcdef",
-		"MEETPIN_METRICS_TOKEN":    "metrics-token-0123456789abcdef",
-		"MEETPIN_AUTO_MIGRATE":     "false",
-		"MEETPIN_SHUTDOWN_TIMEOUT": "30s",
-		"MEETPIN_DRAIN_DELAY":      "0s",
-		"MEETPIN_SESSION_TTL":      "168h",
-		"MEETPIN_LOG_LEVEL":        " WARN ",
-		"MEETPIN_RATELIMIT_AUTH":   "10/30m",
-		"MEETPIN_TRUSTED_PROXIES":  "10.0.0.0/8, 192.168.1.7,2001:db8::/32",
-		"MEETPIN_CRON":             "off",
-		"STRIPE_SECRET_KEY":        "sk_live_stripe-key-0123",
-		"STRIPE_WEBHOOK_SECRET":    "whsec_stripe-hook-0123",
-		"STRIPE_PRICE_3D_ID":       "price_1ThreeDays",
-		"KAKAO_REST_API_KEY":       "kakao-rest-key-0123",
-		"MEETPIN_CACHE_SIZE_MB":    "256",
+		"MEETPIN_ADDR":                 "127.0.0.1:9090",
+		"MEETPIN_ENV":                  "production",
+		"MEETPIN_DATA_DIR":             "/var/lib/meetpin",
+		"SITE_URL":                     "https://meetpin.example/",
+		"DATABASE_URL":                 "postgres://meetpin:s3cr3t-db-pass@db.example:5432/meetpin?sslmode=require",
+		"REDIS_URL":                    "rediss://:r3dis-pass@cache.example:6380/0",
+		"ADMIN_TOKEN":                  "admin-token-0123456789abcdef",
+		"CRON_SECRET":                  "cron-secret-0123456789abcdef",
+		"MEETPIN_METRICS_TOKEN":        "metrics-token-0123456789abcdef",
+		"MEETPIN_AUTO_MIGRATE":         "false",
+		"MEETPIN_SHUTDOWN_TIMEOUT":     "30s",
+		"MEETPIN_DRAIN_DELAY":          "0s",
+		"MEETPIN_SESSION_TTL":          "168h",
+		"MEETPIN_LOG_LEVEL":            " WARN ",
+		"MEETPIN_RATELIMIT_AUTH":       "10/30m",
+		"MEETPIN_TRUSTED_PROXIES":      "10.0.0.0/8, 192.168.1.7,2001:db8::/32",
+		"MEETPIN_CRON":                 "off",
+		"STRIPE_SECRET_KEY":            "sk_live_stripe-key-0123",
+		"STRIPE_WEBHOOK_SECRET":        "whsec_stripe-hook-0123",
+		"STRIPE_PRICE_3D_ID":           "price_1ThreeDays",
+		"KAKAO_REST_API_KEY":           "kakao-rest-key-0123",
+		"MEETPIN_CACHE_SIZE_MB":        "256",
+		"MEETPIN_ALERT_WEBHOOK_URL":    "https://hooks.slack.example/services/T000/B000/hook-secret-0123",
+		"MEETPIN_ALERT_ESCALATE_AFTER": "10m",
+		"SENTRY_DSN":                   "https://sentry-key-0123@o1.ingest.sentry.example/42",
+		"OTEL_EXPORTER_OTLP_ENDPOINT":  "http://collector.example:4318",
 	}
 	for k, v := range edits {
 		if v == "" {
@@ -144,7 +149,8 @@ func TestDefaults(t *testing.T) {
 		Cron: true, MaxUpcomingRooms: 10,
 		StripeAPIBase: "https://api.stripe.com", KakaoAPIBase: "https://dapi.kakao.com",
 		MapTileURL: config.DefaultMapTileURL, MapAttribution: config.DefaultMapAttribution,
-		CacheSizeMB: 64,
+		CacheSizeMB:   64,
+		Observability: config.Observability{AlertInterval: 30 * time.Second, AlertEscalateAfter: 15 * time.Minute},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults:\n got %#v\nwant %#v", cfg, want)
@@ -194,6 +200,11 @@ func TestBadValues(t *testing.T) {
 		edits map[string]string
 	}{
 		{"MEETPIN_ENV", map[string]string{"MEETPIN_ENV": "staging"}},
+		{"MEETPIN_ALERT_WEBHOOK_URL", map[string]string{"MEETPIN_ALERT_WEBHOOK_URL": "hooks.slack.example/T000/B000/hook-secret-0123"}},
+		{"MEETPIN_ALERT_INTERVAL", map[string]string{"MEETPIN_ALERT_INTERVAL": "0s"}},
+		{"MEETPIN_ALERT_ESCALATE_AFTER", map[string]string{"MEETPIN_ALERT_ESCALATE_AFTER": "soon"}},
+		{"SENTRY_DSN", map[string]string{"SENTRY_DSN": "https://o1.ingest.sentry.example/42"}},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}},
 		{"MEETPIN_ENV", map[string]string{"MEETPIN_ENV": "Production"}},
 		{"MEETPIN_ENV", map[string]string{"MEETPIN_ENV": "prod\nuction"}},
 		{"MEETPIN_ADDR", map[string]string{"MEETPIN_ADDR": "8080"}},

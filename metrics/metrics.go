@@ -110,6 +110,18 @@ func (m *Metrics) Observe(route, method string, status int, d time.Duration, tim
 	m.window.Record(route, status, d, timed)
 }
 
+// ObserveNotConfigured records a request answered 5xx because a feature is
+// not configured (place search without a Kakao key): counted by its status
+// in Prometheus, but not as a server error in the recent window that the
+// error-rate alert reads.
+func (m *Metrics) ObserveNotConfigured(route, method string, status int, d time.Duration, timed bool) {
+	m.requests.WithLabelValues(route, methodLabel(method), strconv.Itoa(status)).Inc()
+	if timed {
+		m.latency.WithLabelValues(route).Observe(d.Seconds())
+	}
+	m.window.record(route, d, timed, false)
+}
+
 // Window returns the recent window of the requests observed.
 func (m *Metrics) Window() *Window { return m.window }
 

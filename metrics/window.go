@@ -83,6 +83,11 @@ func NewWindow(now func() time.Time) *Window {
 // 500) also counts as an error. timed is false for requests whose duration
 // is not a response time (event streams).
 func (w *Window) Record(route string, status int, d time.Duration, timed bool) {
+	w.record(route, d, timed, status >= 500)
+}
+
+// record counts one request; failed says whether it is a server error.
+func (w *Window) record(route string, d time.Duration, timed, failed bool) {
 	ms := float64(d) / float64(time.Millisecond)
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -98,8 +103,8 @@ func (w *Window) Record(route string, status int, d time.Duration, timed bool) {
 			sl.routes[route] = rf
 		}
 	}
-	sl.all.add(status, ms, timed, allSamples)
-	rf.add(status, ms, timed, routeSamples)
+	sl.all.add(failed, ms, timed, allSamples)
+	rf.add(failed, ms, timed, routeSamples)
 	sl.p95ok = false
 }
 
@@ -115,9 +120,9 @@ func (w *Window) slot(t time.Time) *slot {
 
 func unixMinute(t time.Time) int64 { return t.Unix() / 60 }
 
-func (f *figures) add(status int, ms float64, timed bool, capacity int) {
+func (f *figures) add(failed bool, ms float64, timed bool, capacity int) {
 	f.requests++
-	if status >= 500 {
+	if failed {
 		f.errors++
 	}
 	if !timed {

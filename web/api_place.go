@@ -43,6 +43,8 @@ func (s *Server) handlePlaceSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v, err := s.app.SearchPlaces(r.Context(), q.Get("query"), q.Get("lat"), q.Get("lng"), q.Get("radius"))
 	if err != nil {
+		// Without a key the 503 is the configured answer, not a failure.
+		infoOf(r).notConfigured = !s.app.PlacesEnabled() && meetpin.ErrorCode(err) == meetpin.EPLACESUNAVAILABLE
 		s.writeError(w, r, err)
 		return
 	}

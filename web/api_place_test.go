@@ -7,6 +7,7 @@ import (
 
 	"meetpin.app"
 	"meetpin.app/app"
+	"meetpin.app/inmem"
 	"meetpin.app/kakao"
 	"meetpin.app/kakao/kakaotest"
 	"meetpin.app/sqlite/sqlitetest"
@@ -185,4 +186,50 @@ func TestPlaceRateLimit(t *testing.T) {
 		s.call("GET", path, nil, "").want(t, 200, "")
 	}
 	s.call("GET", path, nil, "").want(t, 429, meetpin.ERATELIMIT)
+}
+
+// TestPlaceSearchWithoutKeyIsNoError: without a Kakao key the 503 is the
+// configured answer: no ERROR log line and no server error in the window
+// that the error-rate alert reads, while a failing Kakao still is both.
+func TestPlaceSearchWithoutKeyIsNoError(t *testing.T) {
+	t.Parallel()
+	search := func(s *testServer) {
+		for range 25 {
+			s.call("GET", "/api/places/search?query=카페", nil, "").want(t, 503, meetpin.EPLACESUNAVAILABLE)
+		}
+	}
+	errorLines := func(logs *logBuffer) int {
+		n := 0
+		for _, rec := range logs.records(t) {
+			if rec["level"] == "ERROR" {
+				n++
+			}
+		}
+		return n
+	}
+
+	s, logs, stop := newLoggedServer(t, sqlitetest.New(t))
+	search(s)
+	stop()
+	total := s.Srv.Metrics().Window().Total(5 * time.Minute)
+	if total.Requests != 25 || total.Errors != 0 || total.ErrorRate != 0 {
+		t.Fatalf("without a key: %+v, want 25 requests and no errors", total)
+	}
+	if n := errorLines(logs); n != 0 {
+		t.Fatalf("without a key: %d ERROR lines:\n%s", n, logs)
+	}
+
+	f := kakaotest.NewFake(t)
+	c := kakao.New(kakao.Config{Key: "wrong", BaseURL: f.URL, Timeout: 500 * time.Millisecond})
+	logs = &logBuffer{}
+	s = buildServer(t, sqlitetest.New(t), serverOpts{log: logs, cache: inmem.NewCache(1 << 20),
+		edit: func(ao *app.Options, _ *web.Options) { ao.Places = c }})
+	search(s)
+	s.Close()
+	if total := s.Srv.Metrics().Window().Total(5 * time.Minute); total.Errors != 25 {
+		t.Fatalf("Kakao failing: %+v, want 25 errors", total)
+	}
+	if n := errorLines(logs); n < 25 {
+		t.Fatalf("Kakao failing: %d ERROR lines, want at least 25", n)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/errortrack"
 )
 
 type ctxKey int
@@ -33,6 +34,12 @@ type reqInfo struct {
 	token   string // the session token used, for logout
 	bearer  bool
 	stream  bool // an event stream: its duration is no response time
+	// notConfigured marks a 5xx that is the expected answer of a feature
+	// the operator did not configure (place search without a Kakao key):
+	// not logged as an error, nor counted in the error-rate alert.
+	notConfigured bool
+	err           error // the cause of a 5xx answer, for the error tracker
+	panicked      bool
 }
 
 func infoOf(r *http.Request) *reqInfo {
@@ -90,6 +97,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-ID", info.id)
 		r = r.WithContext(context.WithValue(r.Context(), infoKey, info))
+		r, endSpan := s.tracer.StartRequest(r)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -97,6 +105,8 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 					panic(p)
 				}
 				s.log.ErrorContext(r.Context(), "panic", slog.String("request_id", info.id), slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+				info.panicked = true
+				s.tracker.Panic(p, errortrack.Request{ID: info.id, Route: routeOf(info), Method: r.Method, Status: http.StatusInternalServerError})
 				if sw.status == 0 {
 					s.writeError(sw, r, fmt.Errorf("panic: %v", p))
 				}
@@ -106,13 +116,14 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			route := info.pattern
-			if route == "" {
-				route = "unmatched"
+			route := routeOf(info)
+			if status >= 500 && !info.notConfigured && !info.panicked {
+				s.tracker.Error(info.err, errortrack.Request{ID: info.id, Route: route, Method: r.Method, Status: status})
 			}
-			s.observe(route, r.Method, status, dur, !info.stream)
+			endSpan(route, status)
+			s.observe(route, r.Method, status, dur, !info.stream, info.notConfigured)
 			level := slog.LevelInfo
-			if status >= 500 {
+			if status >= 500 && !info.notConfigured {
 				level = slog.LevelError
 			}
 			s.log.LogAttrs(r.Context(), level, "request",
@@ -129,6 +140,14 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// routeOf is the request's ServeMux pattern, "unmatched" when none.
+func routeOf(info *reqInfo) string {
+	if info.pattern == "" {
+		return "unmatched"
+	}
+	return info.pattern
 }
 
 func newRequestID() string {

@@ -33,6 +33,10 @@ type monitoring struct {
 	// Series is the last 60 minutes, one point a minute, for charts.
 	Series []metrics.Point `json:"series"`
 	Alerts []metrics.Alert `json:"alerts"`
+	// ActiveAlerts are the alerts the continuous checks of this replica
+	// hold as firing (alert package), raised ones included; null when the
+	// checks do not run.
+	ActiveAlerts []metrics.Alert `json:"active_alerts"`
 }
 
 type monitoringDatabase struct {
@@ -71,6 +75,9 @@ func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
 		st := s.cache.Stats(ctx)
 		cancel()
 		m.Cache = &st
+	}
+	if am := s.alerts.Load(); am != nil {
+		m.ActiveAlerts = am.Active()
 	}
 	if s.rejections != nil {
 		m.RateLimitRejections = s.rejections.Rejections()

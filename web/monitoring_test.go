@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/alert"
 	"meetpin.app/metrics"
 	"meetpin.app/sqlite/sqlitetest"
 )
@@ -297,5 +298,26 @@ func waitMetric(t *testing.T, s *testServer, line string) string {
 			t.Fatalf("no %q within 10s", line)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestMonitoringActiveAlerts: the alerts the continuous checks hold, raised
+// ones included, are listed; without the checks the field is null.
+func TestMonitoringActiveAlerts(t *testing.T) {
+	s := newObsServer(t, sqlitetest.New(t), map[string]string{"ADMIN_TOKEN": adminToken})
+	var raw struct {
+		Active []metrics.Alert `json:"active_alerts"`
+	}
+	s.call("GET", "/api/monitoring", nil, adminToken).want(t, 200, "").into(t, &raw)
+	if raw.Active != nil {
+		t.Fatalf("without alert checks: %v", raw.Active)
+	}
+	m := alert.New(alert.Options{})
+	s.Srv.SetAlerts(m)
+	m.Raise(alert.Emergency("rep-1"))
+	m.Check(t.Context())
+	s.call("GET", "/api/monitoring", nil, adminToken).want(t, 200, "").into(t, &raw)
+	if len(raw.Active) != 1 || raw.Active[0].Name != alert.EmergencyReport+"rep-1" || raw.Active[0].Severity != metrics.SeverityCritical {
+		t.Fatalf("active alerts %+v", raw.Active)
 	}
 }

@@ -71,6 +71,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		err = fmt.Errorf("unmapped error code: %w", err)
 	}
 	if status >= 500 {
+		infoOf(r).err = err
+	}
+	if status >= 500 && !infoOf(r).notConfigured {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", requestIDOf(r)), slog.Any("error", err))
 	}
 	env := envelope{Code: code, Message: meetpin.ErrorMessage(err)}

@@ -15,12 +15,15 @@ import (
 	"time"
 
 	"meetpin.app"
+	"meetpin.app/alert"
 	"meetpin.app/app"
 	"meetpin.app/config"
 	"meetpin.app/cron"
+	"meetpin.app/errortrack"
 	"meetpin.app/inmem"
 	"meetpin.app/media"
 	"meetpin.app/metrics"
+	"meetpin.app/tracing"
 )
 
 // SchemaChecker reports whether the database schema is current.
@@ -50,6 +53,11 @@ type Options struct {
 	Jobs       metrics.JobStats         // cron runs by job and result
 	// Cron runs the maintenance jobs for /api/cron; nil answers 503 there.
 	Cron *cron.Scheduler
+
+	// Tracer traces requests (OTEL_EXPORTER_OTLP_ENDPOINT); nil: off.
+	Tracer *tracing.Tracer
+	// ErrorTracker reports panics and 5xx answers (SENTRY_DSN); nil: off.
+	ErrorTracker *errortrack.Tracker
 
 	// Payments (Stripe) and places (Kakao Local).
 	// FakeCheckout serves /payments/fake-checkout (development only); nil:
@@ -83,6 +91,9 @@ type Server struct {
 	limits    *rateLimits
 	policies  map[string]policy // route pattern → its declared policy (routes.go)
 
+	tracker  *errortrack.Tracker           // nil: off
+	tracer   *tracing.Tracer               // nil: off
+	alerts   atomic.Pointer[alert.Manager] // nil until SetAlerts
 	draining atomic.Bool
 	closing  chan struct{} // closed by Drain
 	requests atomic.Int64
@@ -108,7 +119,8 @@ func New(o Options) *Server {
 		log: o.Log, cfg: o.Config, app: o.App, store: o.Store, schema: o.Schema, media: o.MediaDir,
 		csrf: http.NewCrossOriginProtection(), started: time.Now(), closing: make(chan struct{}),
 		broker: o.Broker, heartbeat: o.Heartbeat, cron: o.Cron,
-		cache: o.Cache, checks: o.Checks, rejections: o.Rejections, jobs: o.Jobs,
+		cache: o.Cache, checks: o.Checks, rejections: o.Rejections, jobs: o.Jobs, tracker: o.ErrorTracker,
+		tracer: o.Tracer,
 	}
 	if s.jobs == nil && o.Cron != nil {
 		s.jobs = o.Cron // the clean-up runs of this server
@@ -166,10 +178,25 @@ func (s *Server) Drain() {
 
 // observe records one finished request. timed is false for event streams,
 // whose duration is no response time.
-func (s *Server) observe(route, method string, status int, d time.Duration, timed bool) {
+// notConfigured marks an expected 5xx of a feature not configured, which
+// is no server error.
+func (s *Server) observe(route, method string, status int, d time.Duration, timed, notConfigured bool) {
 	s.requests.Add(1)
-	if status >= 500 {
+	if status >= 500 && !notConfigured {
 		s.errors.Add(1)
+	}
+	if notConfigured {
+		s.metrics.ObserveNotConfigured(route, method, status, d, timed)
+		return
 	}
 	s.metrics.Observe(route, method, status, d, timed)
 }
+
+// Metrics returns the server's metrics, whose recent window the alert
+// rules read.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// SetAlerts gives the server the alert manager of this replica:
+// /api/monitoring lists its active alerts, and handlers may raise alerts
+// through it (a critical emergency report).
+func (s *Server) SetAlerts(m *alert.Manager) { s.alerts.Store(m) }

@@ -15,7 +15,9 @@ import (
 	"meetpin.app/backup"
 	"meetpin.app/buildinfo"
 	"meetpin.app/cron"
+	"meetpin.app/errortrack"
 	"meetpin.app/seed"
+	"meetpin.app/tracing"
 	"meetpin.app/web"
 )
 
@@ -94,7 +96,18 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	tracker, err := errortrack.New(errortrack.Options{DSN: cfg.Observability.SentryDSN, Environment: cfg.Env})
+	if err != nil {
+		return err
+	}
+	defer tracker.Flush(2 * time.Second)
+	tracer, err := tracing.New(ctx, tracing.Options{Endpoint: cfg.Observability.OTLPEndpoint, Environment: cfg.Env})
+	if err != nil {
+		return err
+	}
+	defer tracer.Shutdown(5 * time.Second)
 	srv := web.New(web.Options{
+		ErrorTracker: tracker, Tracer: tracer,
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,
 		Limiter: deps.limiter, Checks: append(deps.checks, ext.checkers...), Cron: sched,
 		FakeCheckout: ext.fake, Cache: deps.cache, PlacesLimiter: deps.limiter,
@@ -133,6 +146,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		log.Info("cron schedule off (MEETPIN_CRON=off): jobs run only on demand")
 	}
 	defer stopCron()
+	stopAlerts := sync.OnceFunc(startAlerts(ctx, cfg, log, store, deps, srv, sched.Runner()))
+	defer stopAlerts()
 
 	select {
 	case err := <-errc:
@@ -165,6 +180,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		hs.Close()
 	}
 	stopCron()
+	stopAlerts()
 	log.Info("stopped")
 	return nil
 }

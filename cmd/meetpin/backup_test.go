@@ -28,6 +28,7 @@ import (
 // archive, an archive of the other engine.
 func TestBackupRestoreUnderWrites(t *testing.T) {
 	serveEngines(t, func(t *testing.T, env map[string]string) {
+		env["MEETPIN_MAX_UPCOMING_ROOMS"] = "1000" // one host writes many rooms
 		r := startReplica(t, env)
 		var host struct{ Token string }
 		api(t, r.base, "POST", "/api/auth/signup", "", map[string]any{"email": "backup@example.com", "password": "correct horse", "nickname": "backupHost"}, 201, &host)
@@ -46,7 +47,7 @@ func TestBackupRestoreUnderWrites(t *testing.T) {
 						return
 					default:
 					}
-					b, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("room %d-%d", w, i), "category": "drink", "lat": 37.5, "lng": 127.0,
+					b, _ := json.Marshal(map[string]any{"title": fmt.Sprintf("room %d-%d", w, i), "category": "other", "lat": 37.5, "lng": 127.0,
 						"place_text": "Seoul", "start_at": time.Now().Add(3 * time.Hour).Format(time.RFC3339)})
 					req, _ := http.NewRequest("POST", r.base+"/api/rooms", bytes.NewReader(b))
 					req.Header.Set("Content-Type", "application/json")

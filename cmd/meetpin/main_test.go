@@ -191,7 +191,7 @@ func TestMigrateCommands(t *testing.T) {
 
 func waitFor(t *testing.T, url string, done chan int, errb *syncBuffer) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case code := <-done:

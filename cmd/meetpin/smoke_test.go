@@ -67,7 +67,7 @@ func TestSmokeFreshServer(t *testing.T) {
 func TestSmokeWriteRefusedInProduction(t *testing.T) {
 	addr := freeAddr(t)
 	r := startReplicaAt(t, addr, map[string]string{"MEETPIN_ENV": "production", "SITE_URL": "http://" + addr,
-		"ADMIN_TOKEN": "admin-token-0123456789", "CRON_SECRET": "cron-secret-0123456789", "MEETPIN_MAP_TILE_URL": "https://tiles.example/{z}/{x}/{y}.png"})
+		"ADMIN_TOKEN": "admin-token-0123456789", "CRON_SECRET": "cron-secret-0123456789", "MEETPIN_METRICS_TOKEN": "metrics-token-0123456789", "MEETPIN_MAP_TILE_URL": "https://tiles.example/{z}/{x}/{y}.png"})
 	code, out, errs := runCmd(t, nil, "smoke", "--write", "--timeout", "2m", r.base)
 	if code != 1 || !regexpLine(out, "write", "FAIL") || !strings.Contains(out, "refused: the server is in production") || strings.Contains(out, "write:signup") {
 		t.Fatalf("--write in production without --yes: %d\n%s\n%s", code, out, errs)

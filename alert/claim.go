@@ -34,7 +34,7 @@ func (c StoreClaimer) Claim(ctx context.Context, key string, slot time.Time) (bo
 		return won, err
 	}
 	run.FinishedAt, run.Result, run.Detail = &now, meetpin.JobResultOK, map[string]any{"notice": key}
-	c.Store.FinishJobRun(ctx, run) // the claim is what matters; an unfinished row is harmless
+	_ = c.Store.FinishJobRun(ctx, run) // the claim is what matters; an unfinished row is harmless
 	return true, nil
 }
 

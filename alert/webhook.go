@@ -48,7 +48,7 @@ func (w *Webhook) Notify(ctx context.Context, n Notice) error {
 		return err
 	}
 	defer res.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode/100 != 2 {
 		return fmt.Errorf("alert webhook answered %s", res.Status)
 	}

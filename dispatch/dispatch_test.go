@@ -99,7 +99,7 @@ func TestDoDispatchesAfterCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.unread(t) != 0 || f.unread(t) != 0 { // the second read is cached
+	if first, second := f.unread(t), f.unread(t); first != 0 || second != 0 { // the second read is cached
 		t.Fatal("unread before")
 	}
 	hits := f.cache.Stats(ctx).Hits

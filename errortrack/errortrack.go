@@ -46,7 +46,6 @@ func New(o Options) (*Tracker, error) {
 		Dsn:              o.DSN,
 		Release:          buildinfo.Version,
 		Environment:      o.Environment,
-		SendDefaultPII:   false,
 		AttachStacktrace: true,
 		MaxBreadcrumbs:   -1,
 		ServerName:       "meetpin",

@@ -35,7 +35,7 @@ func (s *Server) handleProfilePatch(w http.ResponseWriter, r *http.Request) {
 	// DELETE /api/profile/avatar: it would otherwise stay served (and
 	// cached for a year) after the user removed it.
 	if old != nil && old.AvatarURL != nil && (p.AvatarURL == nil || *p.AvatarURL != *old.AvatarURL) {
-		media.Store{Dir: s.media}.Remove(avatarKind, ownAvatarFile(*old.AvatarURL, u.ID))
+		_ = media.Store{Dir: s.media}.Remove(avatarKind, ownAvatarFile(*old.AvatarURL, u.ID))
 	}
 	writeOK(w, http.StatusOK, p, "profile updated")
 }

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5"         //nolint:depguard // the round-trip count needs a pgx tracer
+	"github.com/jackc/pgx/v5/pgxpool" //nolint:depguard // the round-trip count needs a pgx tracer
 
 	"meetpin.app/app"
 	"meetpin.app/postgres"

@@ -105,7 +105,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer tracer.Shutdown(5 * time.Second)
+	defer func() { _ = tracer.Shutdown(5 * time.Second) }()
 	srv := web.New(web.Options{
 		ErrorTracker: tracker, Tracer: tracer,
 		Log: log, Config: cfg, App: a, Store: store, MediaDir: filepath.Join(cfg.DataDir, "media"), Broker: deps.broker,

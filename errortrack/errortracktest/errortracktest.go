@@ -54,7 +54,7 @@ func NewSentry(t testing.TB) *Sentry {
 			var item struct {
 				Type string `json:"type"`
 			}
-			json.Unmarshal(sc.Bytes(), &item)
+			_ = json.Unmarshal(sc.Bytes(), &item)
 			if !sc.Scan() {
 				break
 			}

@@ -78,8 +78,8 @@ func run(bin, kind string, parallel, rounds int) error {
 		return err
 	}
 	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
 	}()
 	base := "http://" + addr
 	if err := waitReady(base); err != nil {
@@ -193,7 +193,7 @@ func upload(base, token string, img []byte) string {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	part, _ := mw.CreateFormFile("avatar", "zeros.png")
-	part.Write(img)
+	_, _ = part.Write(img)
 	mw.Close()
 	req, _ := http.NewRequest("POST", base+"/api/profile/avatar", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -207,7 +207,7 @@ func upload(base, token string, img []byte) string {
 	var out struct {
 		Code string `json:"code"`
 	}
-	json.NewDecoder(res.Body).Decode(&out)
+	_ = json.NewDecoder(res.Body).Decode(&out)
 	if out.Code == "" {
 		out.Code = "ok"
 	}
